@@ -1,0 +1,115 @@
+/**
+ * The intermediate representation: what lint rules and emitters read. Built once from the
+ * loaded spec (generator/load → generator/ir); nothing downstream sees the raw document.
+ * Every x-cache field keeps where it was written so a problem can name file:line:column.
+ */
+import type { CachePolicy } from '../../runtime/http/policy.js';
+
+export type HttpMethod = 'get' | 'head' | 'post' | 'put' | 'patch' | 'delete' | 'options' | 'trace';
+
+/** Where a node of the spec was written. Lines and columns are 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  /** JSON pointer of the node inside its file, e.g. `#/paths/~1products~1{id}/get/x-cache/ttl`. */
+  pointer: string;
+}
+
+/** A JSON Schema as it appears in the spec, $refs kept as `#/components/schemas/Name`. */
+export type JsonSchema = Record<string, unknown>;
+
+export interface IrParameter {
+  name: string;
+  in: 'path' | 'query' | 'header' | 'cookie';
+  required: boolean;
+  schema: JsonSchema;
+  location: SourceLocation;
+}
+
+/** One piece of a parsed tag template such as `product:{id}` or `item:{response.items[].id}`. */
+export type TagPart =
+  | { kind: 'literal'; text: string }
+  | { kind: 'path'; name: string }
+  | { kind: 'query'; name: string }
+  | { kind: 'header'; name: string }
+  /** Field path in the response body; a segment `[]` fans out over an array. */
+  | { kind: 'response'; path: string[] }
+  /** Field path in the request body (mutations), same `[]` convention. */
+  | { kind: 'body'; path: string[] };
+
+export interface TagTemplate {
+  /** As written, e.g. `category:{query.category}`. */
+  source: string;
+  parts: TagPart[];
+  location: SourceLocation;
+}
+
+export interface IrResponse {
+  /** `200`, `404`, `2XX` or `default`. */
+  status: string;
+  description?: string;
+  /** Media type → schema (schema may be absent for bodies without one). */
+  content: Record<string, { schema?: JsonSchema }>;
+  /** Declared response header names, lower-case (e.g. `set-cookie`). */
+  headers: string[];
+  location: SourceLocation;
+}
+
+export interface IrSecurity {
+  /** True when the operation cannot be called anonymously (an empty requirement `{}` makes it optional). */
+  required: boolean;
+  /** Scheme names of the requirements that apply (operation-level, else global). */
+  schemes: string[];
+  /** Whether the requirement came from the operation or the document root. */
+  from: 'operation' | 'global' | 'none';
+}
+
+export interface IrCache {
+  /** The effective policy: x-cache-defaults merged under the operation's x-cache. */
+  policy: CachePolicy;
+  tags: TagTemplate[];
+  /** Location of the `x-cache` object itself. */
+  location: SourceLocation;
+  /** Location of each field written in x-cache (or in x-cache-defaults when inherited), by field name. */
+  fields: Partial<Record<keyof CachePolicy, SourceLocation>>;
+  /** Fields the operation wrote itself (the rest came from x-cache-defaults). */
+  explicit: Array<keyof CachePolicy>;
+}
+
+export interface IrOperation {
+  operationId: string;
+  /** True when the spec had no operationId and one was derived from method and path. */
+  operationIdDerived: boolean;
+  method: HttpMethod;
+  /** OpenAPI path template, e.g. `/products/{id}`. */
+  path: string;
+  summary?: string;
+  tags: string[];
+  parameters: IrParameter[];
+  requestBody?: { required: boolean; content: Record<string, { schema?: JsonSchema }>; location: SourceLocation };
+  responses: IrResponse[];
+  security: IrSecurity;
+  /** Present when the operation has x-cache (or inherits defaults as a GET/HEAD that opts in). */
+  cache?: IrCache;
+  /** Parsed `x-cache-invalidates` templates (mutations). */
+  invalidates: TagTemplate[];
+  location: SourceLocation;
+}
+
+export interface IrDocument {
+  /** Major.minor of the spec: `3.0` or `3.1`. */
+  openapiVersion: '3.0' | '3.1';
+  title: string;
+  version: string;
+  /** Absolute path of the root spec file. */
+  file: string;
+  /** Every file the spec was read from (root first), for watch and check. */
+  files: string[];
+  operations: IrOperation[];
+  /** Named schemas from components (with any from other files brought in by bundling). */
+  schemas: Record<string, JsonSchema>;
+  securitySchemes: Record<string, Record<string, unknown>>;
+  /** The bundled, single-file OpenAPI document, for tools that need one (openapi-typescript). */
+  bundled: Record<string, unknown>;
+}
