@@ -1,1 +1,7 @@
-export {};
+/** Cache keys: pure functions from a request to a string that no other request can produce. */
+export { createRestKeyer, type RestKeyInput, type RestKeyOptions, type RestKeyer } from './rest.js';
+export { normalizeQuery, createQueryFilter, canonicalJson, globsToRegExp, type QueryFilter } from './query.js';
+export { normalizeHeaderValue, readHeader, type HeaderBag } from './headers.js';
+export { createIdentityDigest, type IdentityDigest } from './identity.js';
+export { encodeComponent, canonicalQueryComponent } from './encode.js';
+export { boundKey } from './bound.js';

@@ -1,0 +1,118 @@
+/**
+ * Cache keys for REST operations.
+ *
+ * Layout (every variable part passes through `encodeComponent`, so it never contains a
+ * delimiter and no value can imitate another part):
+ *
+ *   rest|<operationId>|u:<identity>|p:<name>=<value>&…|q:<normalized query>|h:<header>=<value>&…
+ *
+ * `u:` appears only for `scope: private`; `h:` lists the policy's `vary` headers in order,
+ * `=` followed by the normalized value, or nothing after the name when the header is absent
+ * (so an absent header and an empty one differ). Keys longer than `maxLength` keep
+ * `rest|<operationId>|u:<identity>|` and hash the rest with SHA-256.
+ */
+import { createHash } from 'node:crypto';
+import type { CachePolicy } from '../http/policy.js';
+import { boundKey } from './bound.js';
+import { encodeComponent } from './encode.js';
+import { normalizeHeaderValue, readHeader, type HeaderBag } from './headers.js';
+import { createIdentityDigest } from './identity.js';
+import { createQueryFilter, normalizeQuery } from './query.js';
+
+export interface RestKeyInput {
+  operationId: string;
+  /** Path parameters, decoded (as Fastify gives them). */
+  params: Record<string, string | number | undefined>;
+  /** The raw query string (with or without `?`) or the object a server parsed from it. */
+  query: string | Record<string, unknown>;
+  headers: HeaderBag;
+}
+
+export interface RestKeyOptions {
+  policy: Pick<CachePolicy, 'vary' | 'scope' | 'key'>;
+  /** HMAC secret (16+ characters) for identities taken from the Authorization header. */
+  secret?: string;
+  /** The caller's identity (e.g. a user id) from the request; wins over the Authorization header. undefined: anonymous. */
+  identify?: (input: RestKeyInput) => string | undefined;
+  /** Longest key before the part after the identity is hashed; default 512. */
+  maxLength?: number;
+}
+
+/** Builds a REST key from one request; undefined means "do not cache": a private operation called without an identity. */
+export type RestKeyer = (input: RestKeyInput) => string | undefined;
+
+/**
+ * A key builder for one operation's policy. Public scope: the same request gives the same key
+ * for every caller. Private scope: the key carries the caller's identity, and a request
+ * without one gets `undefined` (serve it uncached: a private response is never shared).
+ * Throws at creation when a private policy has neither `identify` nor a `secret`.
+ */
+export function createRestKeyer(options: RestKeyOptions): RestKeyer {
+  const { policy } = options;
+  const maxLength = options.maxLength ?? 512;
+  if (!Number.isInteger(maxLength) || maxLength < 64) {
+    throw new Error(`keys: maxLength must be an integer of at least 64 (got ${String(options.maxLength)})`);
+  }
+  const filter = createQueryFilter(policy.key);
+  const vary = (policy.vary ?? []).map((name) => name.toLowerCase());
+  const varyPrefixes = vary.map((name, i) => (i === 0 ? 'h:' : '&') + encodeComponent(name));
+  const isPrivate = policy.scope === 'private';
+  if (isPrivate && !options.identify && !options.secret) {
+    throw new Error('keys: a `scope: private` policy needs `identify(request)` or a `secret` to key responses by caller identity');
+  }
+  const digest = isPrivate && options.secret ? createIdentityDigest(options.secret) : undefined;
+  const identify = options.identify;
+  const headsByOperation = new Map<string, string>();
+
+  const identityOf = (input: RestKeyInput): string | undefined => {
+    if (identify) {
+      const id = identify(input);
+      if (id !== undefined && id !== '') {
+        const encoded = encodeComponent(id);
+        // A huge id would crowd the key; its SHA-256 is just as unique.
+        return encoded.length <= 128 ? 'i' + encoded : 'h' + createHash('sha256').update(encoded).digest('base64url');
+      }
+    }
+    if (digest) {
+      const authorization = readHeader(input.headers, 'authorization');
+      if (authorization !== undefined && authorization !== '') return 'a' + digest(authorization);
+    }
+    return undefined;
+  };
+
+  return (input) => {
+    let head = headsByOperation.get(input.operationId);
+    if (head === undefined) {
+      head = 'rest|' + encodeComponent(input.operationId) + '|';
+      if (headsByOperation.size < 4096) headsByOperation.set(input.operationId, head);
+    }
+    if (isPrivate) {
+      const identity = identityOf(input);
+      if (identity === undefined) return undefined;
+      head += 'u:' + identity + '|';
+    }
+    let rest = 'p:';
+    const params = input.params;
+    if (params) {
+      const names = Object.keys(params);
+      if (names.length > 1) names.sort();
+      let first = true;
+      for (const name of names) {
+        const value = params[name];
+        if (value === undefined) continue;
+        rest += (first ? '' : '&') + encodeComponent(name) + '=' + encodeComponent(String(value));
+        first = false;
+      }
+    }
+    rest += '|q:' + normalizeQuery(input.query, filter);
+    if (vary.length > 0) {
+      rest += '|';
+      for (let i = 0; i < vary.length; i++) {
+        const value = readHeader(input.headers, vary[i]!);
+        rest += varyPrefixes[i]!;
+        if (value !== undefined) rest += '=' + encodeComponent(normalizeHeaderValue(value));
+      }
+    }
+    return boundKey(head, rest, maxLength);
+  };
+}
