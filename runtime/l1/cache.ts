@@ -1,0 +1,348 @@
+import { hashKey, utf8Length, valueBytes } from './hash.js';
+import { LruPolicy } from './lru.js';
+import { resolveL1Options, type ResolvedL1Options } from './options.js';
+import type { EvictionPolicy } from './policy.js';
+import { NIL, SlotTable } from './slots.js';
+import { TinyLfuPolicy, type TinyLfuSettings } from './tinylfu.js';
+import type { EvictionReason, L1Lookup, L1Options, L1SetOptions, L1Stats } from './types.js';
+
+/** Slots checked for expiry on every set(), so dead entries are reclaimed even when never read again. */
+const SWEEP_PER_SET = 2;
+
+/**
+ * In-process cache with a W-TinyLFU (default) or LRU eviction policy, byte and entry
+ * bounds, and per-entry fresh / stale / expired times. See docs/l1.md.
+ *
+ * Invariants, after every public call returns:
+ * - size <= maxEntries and bytes <= maxBytes (set() evicts before it returns);
+ * - no stored entry is bigger than maxEntryBytes or maxBytes;
+ * - `index` maps exactly the live keys to their slots, and `bytes` is the sum of their sizes;
+ * - an expired entry is never returned; it is removed when touched, or by the sweep.
+ */
+export class L1Cache<V = unknown> {
+  private readonly options: ResolvedL1Options<V>;
+  private readonly table: SlotTable<V>;
+  private readonly policy: EvictionPolicy;
+  private readonly index = new Map<string, number>();
+  private readonly clock: () => number;
+  private readonly weighByBytes: boolean;
+  private totalBytes = 0;
+  private expiring = 0;
+  private sweepHand = 0;
+  private readonly found: L1Lookup<V> = { value: undefined as V, stale: false, freshFor: 0, age: 0 };
+  private listenerFailed = false;
+  // Counters as plain fields: the hit path increments one number, nothing else.
+  private hitCount = 0;
+  private missCount = 0;
+  private staleHitCount = 0;
+  private setCount = 0;
+  private rejectedCount = 0;
+  private evictedSize = 0;
+  private evictedExpired = 0;
+  private evictedDeleted = 0;
+  private evictedReplaced = 0;
+  private evictedCleared = 0;
+
+  /** Creates a cache; throws a RangeError/TypeError naming the option when an option is invalid. */
+  constructor(options: L1Options<V>, tinyLfuSettings?: TinyLfuSettings) {
+    this.options = resolveL1Options(options);
+    const { maxEntries, maxBytes } = this.options;
+    this.clock = this.options.clock;
+    this.weighByBytes = maxBytes !== Infinity;
+    // One spare slot: an entry is stored before the policy picks what to evict.
+    this.table = new SlotTable<V>(Math.min(maxEntries + 1, 1024), maxEntries === Infinity ? 2 ** 31 - 1 : maxEntries + 1);
+    const maximum = this.weighByBytes ? maxBytes : maxEntries;
+    this.policy = this.options.policy === 'lru'
+      ? new LruPolicy(this.table as SlotTable<unknown>)
+      : new TinyLfuPolicy(this.table as SlotTable<unknown>, maximum, maxEntries, tinyLfuSettings);
+  }
+
+  /** Number of entries held (expired entries not yet reclaimed included). */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Sum of the sizes of the entries held. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
+  /** Returns the value if present and fresh, recording the access; a stale entry reads as a miss but is kept. */
+  get(key: string): V | undefined {
+    const slot = this.index.get(key);
+    if (slot !== undefined) {
+      const t = this.table;
+      const freshUntil = t.freshUntil[slot]!;
+      if (freshUntil === Infinity || this.clock() < freshUntil) {
+        this.hitCount++;
+        this.policy.onHit(slot);
+        return t.values[slot];
+      }
+      this.expireIfDead(slot);
+    }
+    this.missCount++;
+    this.policy.onMiss();
+    return undefined;
+  }
+
+  /**
+   * Returns the entry if fresh or stale (not expired), recording the access. The returned
+   * object is reused by the next lookup() on this cache: read it before calling again.
+   */
+  lookup(key: string): L1Lookup<V> | undefined {
+    const slot = this.index.get(key);
+    if (slot !== undefined) {
+      const t = this.table;
+      const now = this.clock();
+      if (now < t.expireAt[slot]!) {
+        const found = this.found;
+        const freshUntil = t.freshUntil[slot]!;
+        found.value = t.values[slot]!;
+        found.stale = now >= freshUntil;
+        found.freshFor = freshUntil === Infinity ? Infinity : (freshUntil - now) / 1000;
+        found.age = Math.max(0, (now - t.setAt[slot]!) / 1000);
+        if (found.stale) this.staleHitCount++;
+        else this.hitCount++;
+        this.policy.onHit(slot);
+        return found;
+      }
+      this.remove(slot, 'expired');
+    }
+    this.missCount++;
+    this.policy.onMiss();
+    return undefined;
+  }
+
+  /** Returns the value if present and fresh, without touching recency, frequency or stats. */
+  peek(key: string): V | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined || !this.isFresh(slot)) return undefined;
+    return this.table.values[slot];
+  }
+
+  /** True when a fresh entry is present; no recency, frequency or stats update. */
+  has(key: string): boolean {
+    const slot = this.index.get(key);
+    return slot !== undefined && this.isFresh(slot);
+  }
+
+  /**
+   * Stores value under key, then evicts until the bounds hold. Returns false, storing nothing
+   * (and dropping any previous value of key), when the entry is bigger than maxEntryBytes or maxBytes.
+   */
+  set(key: string, value: V, options?: L1SetOptions): boolean {
+    const size = this.measure(key, value, options?.size);
+    const t = this.table;
+    let slot = this.index.get(key);
+    if (size > this.options.maxEntryBytes || size > this.options.maxBytes) {
+      this.rejectedCount++;
+      if (slot !== undefined) this.remove(slot, 'replaced');
+      return false;
+    }
+    const now = this.clock();
+    let freshUntil = Infinity;
+    let expireAt = Infinity;
+    if (options !== undefined && options.ttl !== undefined && options.ttl !== Infinity) {
+      const ttl = options.ttl;
+      const stale = options.stale ?? 0;
+      if (!(ttl >= 0)) throw new RangeError(`L1Cache.set: ttl must be a number of seconds >= 0, got ${String(ttl)} (key ${key})`);
+      if (!(stale >= 0)) throw new RangeError(`L1Cache.set: stale must be a number of seconds >= 0, got ${String(stale)} (key ${key})`);
+      freshUntil = now + ttl * 1000;
+      expireAt = freshUntil + stale * 1000;
+    }
+    const weight = this.weighByBytes ? size : 1;
+    let replaced: V | undefined;
+    let hadOld = false;
+    if (slot !== undefined) {
+      replaced = t.values[slot];
+      hadOld = true;
+      if (t.expireAt[slot] !== Infinity) this.expiring--;
+      t.values[slot] = value;
+      this.totalBytes += size - t.size[slot]!;
+      t.size[slot] = size;
+      const delta = weight - t.weight[slot]!;
+      t.weight[slot] = weight;
+      this.setTimes(slot, now, freshUntil, expireAt);
+      this.policy.onUpdate(slot, delta);
+    } else {
+      slot = t.allocate();
+      t.keys[slot] = key;
+      t.values[slot] = value;
+      t.hash[slot] = hashKey(key);
+      t.size[slot] = size;
+      t.weight[slot] = weight;
+      this.setTimes(slot, now, freshUntil, expireAt);
+      this.index.set(key, slot);
+      this.totalBytes += size;
+      this.policy.onInsert(slot);
+    }
+    this.setCount++;
+    if (this.expiring > 0) this.sweep(now);
+    this.evictForBounds();
+    if (hadOld && replaced !== value) {
+      this.evictedReplaced++;
+      this.notify(key, replaced as V, 'replaced');
+    }
+    return true;
+  }
+
+  /** Removes key; true when it held a live (fresh or stale) entry. An expired one is removed as 'expired'. */
+  delete(key: string): boolean {
+    const slot = this.index.get(key);
+    if (slot === undefined) return false;
+    if (this.clock() >= this.table.expireAt[slot]!) {
+      this.remove(slot, 'expired');
+      return false;
+    }
+    this.remove(slot, 'deleted');
+    return true;
+  }
+
+  /** Removes every entry (onEvict sees each with reason 'cleared') and forgets frequency history. */
+  clear(): void {
+    const t = this.table;
+    const entries = this.options.onEvict ? [...this.index] : [];
+    const values = entries.map(([, slot]) => t.values[slot] as V);
+    this.evictedCleared += this.index.size;
+    this.index.clear();
+    this.policy.clear();
+    t.reset();
+    this.totalBytes = 0;
+    this.expiring = 0;
+    this.sweepHand = 0;
+    entries.forEach(([key], i) => this.notify(key, values[i] as V, 'cleared'));
+  }
+
+  /** Iterates the keys of entries that are not expired (insertion order of the underlying index). */
+  *keys(): IterableIterator<string> {
+    const now = this.clock();
+    for (const [key, slot] of this.index) {
+      if (now < this.table.expireAt[slot]!) yield key;
+    }
+  }
+
+  /** Returns a snapshot of the counters and bounds. */
+  stats(): L1Stats {
+    const { maxEntries, maxBytes, policy } = this.options;
+    const stats: L1Stats = {
+      hits: this.hitCount,
+      misses: this.missCount,
+      staleHits: this.staleHitCount,
+      sets: this.setCount,
+      rejected: this.rejectedCount,
+      evictions: {
+        size: this.evictedSize,
+        expired: this.evictedExpired,
+        deleted: this.evictedDeleted,
+        replaced: this.evictedReplaced,
+        cleared: this.evictedCleared,
+      },
+      entries: this.index.size,
+      bytes: this.totalBytes,
+      maxBytes: maxBytes === Infinity ? undefined : maxBytes,
+      maxEntries: maxEntries === Infinity ? undefined : maxEntries,
+      policy,
+    };
+    const window = this.policy.window();
+    if (window) stats.window = window;
+    return stats;
+  }
+
+  private isFresh(slot: number): boolean {
+    const freshUntil = this.table.freshUntil[slot]!;
+    return freshUntil === Infinity || this.clock() < freshUntil;
+  }
+
+  private setTimes(slot: number, now: number, freshUntil: number, expireAt: number): void {
+    const t = this.table;
+    t.setAt[slot] = now;
+    t.freshUntil[slot] = freshUntil;
+    t.expireAt[slot] = expireAt;
+    if (expireAt !== Infinity) this.expiring++;
+  }
+
+  private measure(key: string, value: V, explicit: number | undefined): number {
+    let size: number;
+    if (explicit !== undefined) {
+      size = explicit;
+      if (!(typeof size === 'number' && size >= 0 && Number.isFinite(size))) {
+        throw new RangeError(`L1Cache.set: size must be a finite number of bytes >= 0, got ${String(size)} (key ${key})`);
+      }
+    } else if (this.options.sizeOf !== undefined) {
+      size = this.options.sizeOf(value, key);
+      if (!(typeof size === 'number' && size >= 0 && Number.isFinite(size))) {
+        throw new RangeError(`L1Cache: option sizeOf returned ${String(size)} for key ${key}; it must return a finite number of bytes >= 0`);
+      }
+    } else {
+      const bytes = valueBytes(value);
+      if (bytes < 0 && this.weighByBytes) {
+        throw new TypeError(
+          `L1Cache.set: cannot measure the value of key ${key} (not a Buffer, Uint8Array or string); pass { size } to set() or the sizeOf option`,
+        );
+      }
+      size = utf8Length(key) + Math.max(0, bytes);
+    }
+    return size;
+  }
+
+  /** Removes expired entries among the next few slots of a round-robin hand (bounded work per set). */
+  private sweep(now: number): void {
+    const t = this.table;
+    for (let i = 0; i < SWEEP_PER_SET; i++) {
+      if (this.sweepHand >= t.used) this.sweepHand = 0;
+      const slot = this.sweepHand++;
+      if (t.keys[slot] !== undefined && now >= t.expireAt[slot]!) this.remove(slot, 'expired');
+    }
+  }
+
+  private evictForBounds(): void {
+    const { maxEntries, maxBytes } = this.options;
+    while (this.index.size > maxEntries || this.totalBytes > maxBytes) {
+      const victim = this.policy.evict();
+      if (victim === NIL) break;
+      this.forget(victim, 'size');
+    }
+  }
+
+  private expireIfDead(slot: number): void {
+    if (this.clock() >= this.table.expireAt[slot]!) this.remove(slot, 'expired');
+  }
+
+  private remove(slot: number, reason: EvictionReason): void {
+    this.policy.onRemove(slot);
+    this.forget(slot, reason);
+  }
+
+  /** Drops an entry the policy no longer links, counts it and tells the listener. */
+  private forget(slot: number, reason: EvictionReason): void {
+    const t = this.table;
+    const key = t.keys[slot]!;
+    const value = t.values[slot] as V;
+    this.index.delete(key);
+    this.totalBytes -= t.size[slot]!;
+    if (t.expireAt[slot] !== Infinity) this.expiring--;
+    t.release(slot);
+    switch (reason) {
+      case 'size': this.evictedSize++; break;
+      case 'expired': this.evictedExpired++; break;
+      case 'deleted': this.evictedDeleted++; break;
+      case 'replaced': this.evictedReplaced++; break;
+      default: this.evictedCleared++;
+    }
+    this.notify(key, value, reason);
+  }
+
+  private notify(key: string, value: V, reason: EvictionReason): void {
+    const listener = this.options.onEvict;
+    if (listener === undefined) return;
+    try {
+      listener(key, value, reason);
+    } catch (error) {
+      // The cache sits on the request path: a broken listener must not break reads or bounds.
+      if (!this.listenerFailed) {
+        this.listenerFailed = true;
+        process.emitWarning(`L1Cache: onEvict threw (further errors are not reported): ${String(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,57 @@
+import type { L1Options, L1PolicyName } from './types.js';
+
+/** L1 options after validation, with defaults filled in. */
+export interface ResolvedL1Options<V> {
+  maxEntries: number; // Infinity when unbounded
+  maxBytes: number; // Infinity when unbounded
+  maxEntryBytes: number; // Infinity when unbounded
+  policy: L1PolicyName;
+  clock: () => number;
+  sizeOf: ((value: V, key: string) => number) | undefined;
+  onEvict: L1Options<V>['onEvict'];
+}
+
+const defaultClock = (): number => performance.now();
+
+/** Validates L1 options, throwing a RangeError/TypeError that names the bad option and says how to fix it. */
+export function resolveL1Options<V>(options: L1Options<V>): ResolvedL1Options<V> {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError('L1Cache: options must be an object such as { maxEntries: 10000 }');
+  }
+  const { maxEntries, maxBytes, maxEntryBytes, policy = 'tinylfu', clock, sizeOf, onEvict } = options;
+  if (maxEntries === undefined && maxBytes === undefined) {
+    throw new RangeError('L1Cache: set maxEntries and/or maxBytes (e.g. { maxEntries: 10000 }); an unbounded cache is not allowed');
+  }
+  if (maxEntries !== undefined && !(Number.isInteger(maxEntries) && maxEntries >= 1 && maxEntries <= 2 ** 30)) {
+    throw new RangeError(`L1Cache: option maxEntries must be an integer from 1 to 2^30, got ${String(maxEntries)}`);
+  }
+  checkPositive('maxBytes', maxBytes);
+  checkPositive('maxEntryBytes', maxEntryBytes);
+  if (policy !== 'tinylfu' && policy !== 'lru') {
+    throw new RangeError(`L1Cache: option policy must be 'tinylfu' or 'lru', got ${JSON.stringify(policy)}`);
+  }
+  checkFunction('clock', clock);
+  checkFunction('sizeOf', sizeOf);
+  checkFunction('onEvict', onEvict);
+  return {
+    maxEntries: maxEntries ?? Infinity,
+    maxBytes: maxBytes ?? Infinity,
+    maxEntryBytes: maxEntryBytes ?? Infinity,
+    policy,
+    clock: clock ?? defaultClock,
+    sizeOf,
+    onEvict,
+  };
+}
+
+function checkPositive(name: string, value: number | undefined): void {
+  if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+    throw new RangeError(`L1Cache: option ${name} must be a positive finite number of bytes, got ${String(value)}`);
+  }
+}
+
+function checkFunction(name: string, value: unknown): void {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new TypeError(`L1Cache: option ${name} must be a function, got ${typeof value}`);
+  }
+}

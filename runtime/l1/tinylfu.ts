@@ -1,0 +1,240 @@
+import { HillClimber, type ClimberSettings, defaultClimberSettings } from './climber.js';
+import type { EvictionPolicy } from './policy.js';
+import { FrequencySketch } from './sketch.js';
+import { NIL, SlotList, type SlotTable } from './slots.js';
+import type { L1WindowStats } from './types.js';
+
+const WINDOW = 0;
+const PROBATION = 1;
+const PROTECTED = 2;
+
+/** Estimated frequency at which a losing candidate may still be admitted at random (hash-flooding defence). */
+const FLOOD_GUARD_FREQUENCY = 6;
+
+export interface TinyLfuSettings {
+  /** Initial window share of the maximum weight (adapted afterwards by hill climbing). */
+  initialWindowFraction: number;
+  /** Share of the main region reserved for the protected segment. */
+  protectedFraction: number;
+  climber: ClimberSettings;
+}
+
+export const defaultTinyLfuSettings: TinyLfuSettings = {
+  initialWindowFraction: 0.01,
+  protectedFraction: 0.8,
+  climber: defaultClimberSettings,
+};
+
+/**
+ * W-TinyLFU (Einziger, Friedman, Manes) with an adaptive window, as in Caffeine.
+ *
+ * New entries enter a small LRU admission window. Entries pushed out of the window become
+ * candidates for the main region, an SLRU of probation (20%) and protected (80%). When
+ * the cache is over its bound, a candidate competes with the probation LRU victim: the one
+ * the frequency sketch estimates as more frequent stays. A hit in probation promotes to
+ * protected; protected overflow is demoted back to probation. The window size is tuned by
+ * hill climbing on the hit rate, so recency-heavy workloads get a large window and
+ * frequency-heavy ones a small one.
+ *
+ * Invariants (weights in the policy's unit: 1 per entry, or bytes):
+ * - window.weight <= windowMaximum after every onInsert / onUpdate / climb;
+ * - 1 <= windowMaximum and windowMaximum + protectedMaximum <= maximum;
+ * - every live slot is on exactly one of the three lists, and `region` says which.
+ */
+export class TinyLfuPolicy implements EvictionPolicy {
+  readonly name = 'tinylfu' as const;
+  private readonly windowList: SlotList;
+  private readonly probation: SlotList;
+  private readonly protectedList: SlotList;
+  private windowMaximum: number;
+  private protectedMaximum: number;
+  private sketch: FrequencySketch;
+  private readonly climber: HillClimber;
+  /** First window-evicted entry of the current insertion round, NIL when none is pending. */
+  private candidate = NIL;
+  private random = 0x2545f491;
+
+  constructor(
+    private readonly table: SlotTable<unknown>,
+    /** Bound on total weight (entries, or bytes). */
+    private readonly maximum: number,
+    /** Bound on entries, if any: the sketch never needs to grow past it. */
+    private readonly maxEntries: number,
+    settings: TinyLfuSettings = defaultTinyLfuSettings,
+  ) {
+    this.windowList = new SlotList(table, WINDOW);
+    this.probation = new SlotList(table, PROBATION);
+    this.protectedList = new SlotList(table, PROTECTED);
+    this.windowMaximum = Math.max(1, Math.floor(maximum * settings.initialWindowFraction));
+    this.protectedMaximum = Math.floor((maximum - this.windowMaximum) * settings.protectedFraction);
+    // Sized lazily: a cache allowed 10M entries should not pay for 10M counters up front.
+    this.sketch = new FrequencySketch(Math.min(maxEntries, 4096));
+    this.climber = new HillClimber(maximum, this.sketch.sampleSize, settings.climber);
+  }
+
+  onInsert(slot: number): void {
+    const entries = this.windowList.count + this.probation.count + this.protectedList.count + 1;
+    if (entries > this.sketch.expectedEntries && this.sketch.expectedEntries < this.maxEntries) this.growSketch();
+    this.sketch.increment(this.table.hash[slot]!);
+    this.windowList.push(slot);
+    this.candidate = NIL;
+    this.drainWindow(true);
+  }
+
+  onHit(slot: number): void {
+    this.sketch.increment(this.table.hash[slot]!);
+    this.reorder(slot);
+    if (this.climber.recordHit()) this.climb();
+  }
+
+  onUpdate(slot: number, weightDelta: number): void {
+    this.listOf(slot).weight += weightDelta;
+    this.sketch.increment(this.table.hash[slot]!);
+    this.reorder(slot);
+    this.candidate = NIL;
+    this.drainWindow(true);
+    this.demoteProtected();
+  }
+
+  onMiss(): void {
+    if (this.climber.recordMiss()) this.climb();
+  }
+
+  onRemove(slot: number): void {
+    if (slot === this.candidate) this.candidate = this.table.next[slot]!;
+    this.listOf(slot).remove(slot);
+  }
+
+  evict(): number {
+    const t = this.table;
+    let candidate = this.candidate;
+    if (candidate !== NIL && t.region[candidate] !== PROBATION) candidate = NIL;
+    if (candidate === NIL) {
+      // No pending candidate: the cache shrank or grew an entry; take the coldest entry.
+      const victim = this.probation.head !== NIL ? this.probation.head
+        : this.protectedList.head !== NIL ? this.protectedList.head : this.windowList.head;
+      if (victim !== NIL) this.listOf(victim).remove(victim);
+      return victim;
+    }
+    const victim = this.probation.head;
+    if (victim === candidate || t.weight[candidate]! > this.maximum || !this.admit(t.hash[candidate]!, t.hash[victim]!)) {
+      this.candidate = t.next[candidate]!;
+      this.probation.remove(candidate);
+      return candidate;
+    }
+    this.probation.remove(victim);
+    return victim;
+  }
+
+  clear(): void {
+    this.windowList.clear();
+    this.probation.clear();
+    this.protectedList.clear();
+    this.candidate = NIL;
+    this.sketch.clear();
+    this.climber.reset();
+  }
+
+  window(): L1WindowStats {
+    return { maximum: this.windowMaximum, weight: this.windowList.weight };
+  }
+
+  /** True when the candidate is estimated more frequent than the victim (or wins the flooding lottery). */
+  private admit(candidateHash: number, victimHash: number): boolean {
+    const candidateFrequency = this.sketch.frequency(candidateHash);
+    if (candidateFrequency > this.sketch.frequency(victimHash)) return true;
+    if (candidateFrequency < FLOOD_GUARD_FREQUENCY) return false;
+    // An attacker can make a victim look hot via hash collisions and lock the main region;
+    // admitting warm candidates 1 time in 128 breaks that without hurting normal hit rates.
+    let x = this.random;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.random = x;
+    return (x & 127) === 0;
+  }
+
+  private reorder(slot: number): void {
+    switch (this.table.region[slot]) {
+      case WINDOW:
+        this.windowList.moveToTail(slot);
+        break;
+      case PROBATION:
+        this.probation.remove(slot);
+        this.protectedList.push(slot);
+        if (this.protectedList.weight > this.protectedMaximum) this.demoteProtected();
+        break;
+      default:
+        this.protectedList.moveToTail(slot);
+    }
+  }
+
+  /** Moves window LRU entries to probation until the window fits; they become candidates when asked. */
+  private drainWindow(asCandidates: boolean): void {
+    const w = this.windowList;
+    while (w.weight > this.windowMaximum && w.head !== NIL) {
+      const slot = w.head;
+      w.remove(slot);
+      this.probation.push(slot);
+      if (asCandidates && this.candidate === NIL) this.candidate = slot;
+    }
+  }
+
+  private demoteProtected(): void {
+    const p = this.protectedList;
+    while (p.weight > this.protectedMaximum && p.head !== NIL) {
+      const slot = p.head;
+      p.remove(slot);
+      this.probation.push(slot);
+    }
+  }
+
+  private climb(): void {
+    const amount = this.climber.adjust();
+    if (amount > 0) this.growWindow(amount);
+    else if (amount < 0) this.shrinkWindow(-amount);
+  }
+
+  private growWindow(requested: number): void {
+    let quota = Math.min(requested, this.protectedMaximum);
+    this.protectedMaximum -= quota;
+    this.windowMaximum += quota;
+    this.demoteProtected();
+    // Fill the larger window with the coldest main entries, so the bound on the total still holds.
+    const t = this.table;
+    while (quota > 0) {
+      let slot = this.probation.head;
+      let from = this.probation;
+      if (slot === NIL || t.weight[slot]! > quota) {
+        slot = this.protectedList.head;
+        from = this.protectedList;
+      }
+      if (slot === NIL || t.weight[slot]! > quota) break;
+      quota -= t.weight[slot]!;
+      from.remove(slot);
+      this.windowList.push(slot);
+    }
+    // Give back what could not be filled (the cache is not full yet).
+    this.protectedMaximum += quota;
+    this.windowMaximum -= quota;
+  }
+
+  private shrinkWindow(requested: number): void {
+    const quota = Math.min(requested, Math.max(0, this.windowMaximum - 1));
+    if (quota <= 0) return;
+    this.protectedMaximum += quota;
+    this.windowMaximum -= quota;
+    this.candidate = NIL;
+    this.drainWindow(false);
+  }
+
+  private growSketch(): void {
+    this.sketch = new FrequencySketch(Math.min(this.maxEntries, this.sketch.expectedEntries * 2));
+    this.climber.samplePeriod = this.sketch.sampleSize;
+  }
+
+  private listOf(slot: number): SlotList {
+    const region = this.table.region[slot];
+    return region === WINDOW ? this.windowList : region === PROBATION ? this.probation : this.protectedList;
+  }
+}
