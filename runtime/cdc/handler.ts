@@ -1,0 +1,120 @@
+/**
+ * The one place a change becomes an invalidation, shared by every feed (PostgreSQL NOTIFY,
+ * NATS, Kafka): look the table up, render its tag templates over the old and the new row,
+ * and hand the tags to `invalidateTags` so L2 and every instance's L1 follow.
+ */
+import type { CacheObserver } from '../metrics/observer.js';
+import { tableTagOf, type CdcTables } from './config.js';
+import { parseTagTemplate, renderTags, type TagTemplate } from './templates.js';
+
+/** What a CDC feed needs from the cache: the two-tier cache's `invalidateTags` satisfies it. */
+export interface Invalidator {
+  invalidateTags(tags: string[], options?: { source?: 'cdc' }): Promise<void>;
+}
+
+export type CdcFeed = 'postgres' | 'nats' | 'kafka';
+
+/** A change to one table: the row images it touched (old and new), or `wholeTable` when they are unknown. */
+export interface TableChange {
+  /** The table name as the feed reports it (matched against the config's table keys). */
+  table: string;
+  /** The PostgreSQL schema, when the feed reports it; checked against a table's configured `schema`. */
+  schema?: string;
+  /** Old and new row images; each renders the table's tag templates. */
+  rows: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /** The rows cannot be described (too many, a TRUNCATE, a missing old image): invalidate the table-wide tag. */
+  wholeTable?: boolean;
+  /** When the change was committed at the source (ms since epoch), for the lag metric. */
+  committedAtMs?: number;
+}
+
+interface CompiledTable {
+  name: string;
+  schema: string | undefined;
+  templates: TagTemplate[];
+  tableTag: string;
+}
+
+export interface ChangeHandlerOptions {
+  tables: CdcTables;
+  invalidator: Invalidator;
+  feed: CdcFeed;
+  observer?: CacheObserver;
+  /** Clock for the lag metric (ms since epoch); injectable for tests. */
+  now?: () => number;
+}
+
+/** Turns table changes into tag invalidations. */
+export class ChangeHandler {
+  private readonly tables = new Map<string, CompiledTable>();
+  private readonly invalidator: Invalidator;
+  private readonly feed: CdcFeed;
+  private readonly observer: CacheObserver | undefined;
+  private readonly now: () => number;
+
+  constructor(options: ChangeHandlerOptions) {
+    for (const [name, table] of Object.entries(options.tables)) {
+      this.tables.set(name, {
+        name,
+        schema: table.schema,
+        templates: table.tags.map(parseTagTemplate),
+        tableTag: tableTagOf(name, table),
+      });
+    }
+    this.invalidator = options.invalidator;
+    this.feed = options.feed;
+    this.observer = options.observer;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The tags a change invalidates; empty when its table is not mapped. Never throws. */
+  tagsFor(change: TableChange): string[] {
+    const table = this.lookup(change);
+    if (!table) return [];
+    // A table mapped with no templates is invalidated as a whole on every change.
+    if (change.wholeTable || table.templates.length === 0) return [table.tableTag];
+    const tags = new Set<string>();
+    for (const row of change.rows) {
+      const rendered = renderTags(table.templates, row);
+      // A needed column is absent from the image: the old value is unknown, so only the table-wide tag is safe.
+      if (rendered.unknown) return [table.tableTag];
+      for (const tag of rendered.tags) tags.add(tag);
+    }
+    return [...tags];
+  }
+
+  /** Every table-wide tag: what a gap in the feed must invalidate. */
+  allTableTags(): string[] {
+    return [...new Set([...this.tables.values()].map((t) => t.tableTag))];
+  }
+
+  /** Invalidates what the change touched; resolves once `invalidateTags` has (so feeds can acknowledge after it). */
+  async handle(change: TableChange): Promise<string[]> {
+    const lag = change.committedAtMs === undefined ? undefined : Math.max(0, (this.now() - change.committedAtMs) / 1000);
+    this.observer?.cdcEvent(this.feed, lag);
+    const tags = this.tagsFor(change);
+    await this.invalidate(tags);
+    return tags;
+  }
+
+  /** Invalidates the table-wide tag of every mapped table (after a gap, when events may have been lost). */
+  async invalidateAllTables(): Promise<string[]> {
+    const tags = this.allTableTags();
+    await this.invalidate(tags);
+    return tags;
+  }
+
+  private async invalidate(tags: string[]): Promise<void> {
+    if (tags.length === 0) return;
+    await this.invalidator.invalidateTags(tags, { source: 'cdc' });
+    this.observer?.invalidation('cdc', tags.length);
+  }
+
+  private lookup(change: TableChange): CompiledTable | undefined {
+    const table = this.tables.get(change.table);
+    if (!table) return undefined;
+    // An unset schema means `public`, as in the generated SQL; feeds that report no schema (MySQL) match by name.
+    if (change.schema !== undefined && change.schema !== (table.schema ?? 'public')) return undefined;
+    return table;
+  }
+}
