@@ -1,0 +1,91 @@
+/** The public types of `createCache` (contract: see DESIGN.md, Runtime API). */
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import type { L1Cache } from '../l1/index.js';
+import type { L1PolicyName } from '../l1/types.js';
+import type { CacheObserver, InvalidationSource } from '../metrics/observer.js';
+import type { L2Options } from '../l2/store.js';
+
+/** How a value becomes L2 bytes and back. `encode(value).byteLength` is also its L1 size. */
+export interface Codec<T> {
+  encode(value: T): Uint8Array;
+  decode(bytes: Uint8Array): T;
+}
+
+/** L1 settings of a cache (see runtime/l1). */
+export interface CacheL1Options {
+  maxEntries?: number;
+  maxBytes?: number;
+  maxEntryBytes?: number;
+  policy?: L1PolicyName;
+}
+
+export interface CreateCacheOptions {
+  /** Key prefix in Redis and name of the bus channel; default 'cachegen'. No braces or spaces. */
+  namespace?: string;
+  /** In-process tier; default { maxBytes: 64 MiB }; false: none. */
+  l1?: CacheL1Options | false;
+  /** Redis tier; omitted: L1 only (the embedded default). */
+  l2?: L2Options & { redis: string | Redis | Cluster | RedisOptions };
+  /** L1 invalidation across instances over Redis pub/sub; default true when l2 is set. */
+  bus?: boolean;
+  observer?: CacheObserver;
+  /** Milliseconds; inject one in tests. Default Date.now (entry times are shared through Redis). */
+  clock?: () => number;
+  /** One line per state change (Redis down/up, eviction-policy warning). Default: console. */
+  logger?: { warn(msg: string): void; info?(msg: string): void };
+}
+
+export interface GetOrSetOptions<T> {
+  /** Seconds fresh. */
+  ttl: number;
+  /** Seconds after ttl during which the stale value is served while one background refresh runs. */
+  swr?: number;
+  /** Seconds after ttl during which the stale value is served when the loader fails. */
+  staleIfError?: number;
+  /** Tags known before the loader runs (from request parameters). */
+  tags?: string[];
+  /** Tags derived from the loaded value (e.g. product ids of a list); checked against invalidations that raced the loader. */
+  tagsFrom?: (value: T) => string[];
+  /** Metrics label (the operationId). */
+  endpoint?: string;
+  /** Soft timeout, ms: a slower loader gives way to a stale value if there is one, and finishes in the background. */
+  timeoutMs?: number;
+  /** false: the value is returned but stored nowhere (e.g. a non-2xx or Set-Cookie response). */
+  cacheable?: (value: T) => boolean;
+  /** false: L1 only, never L2 or the lease (private responses). Default true. */
+  shared?: boolean;
+  /** How the value becomes L2 bytes; default: bytes as they are, anything else as JSON. */
+  codec?: Codec<T>;
+}
+
+export interface CacheResult<T> {
+  value: T;
+  status: 'hit' | 'stale' | 'miss';
+  tier: 'l1' | 'l2' | 'origin';
+  /** Seconds since the value was stored. */
+  age: number;
+  /** Seconds of freshness left; <= 0 when stale. */
+  ttl: number;
+}
+
+export interface Cache {
+  /** The value for key: fresh from L1 or L2, stale within swr (refreshing once in the background), or from the loader (once per key across instances). */
+  getOrSet<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T>): Promise<T>;
+  /** Like getOrSet, with where the value came from and its age (for Cache-Status and Age headers). */
+  fetch<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T>): Promise<CacheResult<T>>;
+  /** A fresh value for key from L1 or L2, or undefined. */
+  get<T>(key: string): Promise<T | undefined>;
+  /** Stores a value as if a loader had returned it. */
+  set<T>(key: string, value: T, options: Omit<GetOrSetOptions<T>, 'timeoutMs'>): Promise<void>;
+  /** Removes key from every tier and every instance's L1. */
+  delete(key: string): Promise<void>;
+  /** Makes every entry carrying one of the tags unservable, everywhere; O(1) per tag whatever the number of entries. */
+  invalidateTags(tags: string[], options?: { source?: InvalidationSource }): Promise<void>;
+  /** Makes every entry of the namespace unservable, everywhere. */
+  clear(): Promise<void>;
+  /** Closes the connections the cache opened; the process can exit afterwards. */
+  close(): Promise<void>;
+  /** The in-process tier (its values are the cache's internal slots); for stats. */
+  readonly l1?: L1Cache<unknown>;
+  readonly observer: CacheObserver;
+}
