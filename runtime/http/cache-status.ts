@@ -1,0 +1,43 @@
+/** Cache-Status (RFC 9211): what this cache did with the request, for humans and CDNs downstream. */
+
+export interface CacheStatusResult {
+  status: 'hit' | 'stale' | 'miss' | 'bypass';
+  /** Seconds of freshness left (negative: stale by that much). */
+  ttl?: number;
+  /** The response was stored after going forward. */
+  stored?: boolean;
+  /** Free-form detail, e.g. `stale-while-revalidate`, `redis-down`. */
+  detail?: string;
+}
+
+/**
+ * One Cache-Status entry, e.g. `cachegen; hit; ttl=42`, `cachegen; hit; ttl=-3; detail=stale-while-revalidate`
+ * (a stale entry served), `cachegen; fwd=miss; stored`, `cachegen; fwd=bypass`.
+ */
+export function cacheStatus(result: CacheStatusResult, name = 'cachegen'): string {
+  let out = sfItem(name);
+  switch (result.status) {
+    case 'hit':
+    case 'stale':
+      out += '; hit';
+      break;
+    case 'miss':
+      out += '; fwd=miss';
+      break;
+    default:
+      out += '; fwd=bypass';
+  }
+  if (result.ttl !== undefined && Number.isFinite(result.ttl)) {
+    const ttl = Math.trunc(result.ttl);
+    out += `; ttl=${result.status === 'stale' && ttl >= 0 ? -1 : ttl}`;
+  }
+  if (result.stored) out += '; stored';
+  if (result.detail !== undefined) out += '; detail=' + sfItem(result.detail);
+  return out;
+}
+
+/** A Structured Fields token when the text is one, else an sf-string with `"` and `\` escaped. */
+function sfItem(text: string): string {
+  if (/^[A-Za-z*][A-Za-z0-9!#$%&'*+\-.^_`|~:/]*$/.test(text)) return text;
+  return '"' + text.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&') + '"';
+}
