@@ -83,7 +83,10 @@ export class NatsCdcConsumer extends EventEmitter<NatsCdcEvents> {
     }
     const messages = this.messages;
     this.loop = (async () => {
-      for await (const message of messages) await this.process(message);
+      for await (const message of messages) {
+        // A failed ack (connection lost) must not end the loop: the message is redelivered later.
+        await this.process(message).catch((err: Error) => this.log(`message ${message.seq} on ${message.subject}: ${err.message}`));
+      }
     })();
   }
 
