@@ -94,6 +94,8 @@ export interface IrOperation {
   cache?: IrCache;
   /** Parsed `x-cache-invalidates` templates (mutations). */
   invalidates: TagTemplate[];
+  /** True when the operation wrote `x-cache-invalidates` at all (an empty list is a deliberate "nothing"). */
+  invalidatesDeclared?: boolean;
   location: SourceLocation;
 }
 
@@ -112,4 +114,16 @@ export interface IrDocument {
   securitySchemes: Record<string, Record<string, unknown>>;
   /** The bundled, single-file OpenAPI document, for tools that need one (openapi-typescript). */
   bundled: Record<string, unknown>;
+  /**
+   * Problems found while building the IR (an x-cache that fails its schema, a malformed tag template,
+   * a duplicate operationId). lint() reports them as errors; the IR stays usable (bad fields dropped).
+   */
+  diagnostics?: IrDiagnostic[];
+}
+
+/** A problem found while building the IR, reported by lint under `rule`. */
+export interface IrDiagnostic {
+  rule: 'valid-x-cache' | 'valid-tag-template' | 'unique-operation-id';
+  message: string;
+  location: SourceLocation;
 }

@@ -1,0 +1,34 @@
+/** The effective cache policy: x-cache-defaults under the operation's x-cache, every field resolved. */
+import type { CachePolicy } from '../../runtime/http/policy.js';
+import type { XCache } from '../schema/x-cache.js';
+
+/** Values of fields written nowhere (neither x-cache nor x-cache-defaults). */
+export const POLICY_DEFAULTS: CachePolicy = {
+  ttl: 0,
+  swr: 0,
+  staleIfError: 0,
+  scope: 'public',
+  vary: [],
+  tags: [],
+  revalidate: false,
+  sensitive: false,
+  key: {},
+};
+
+/** Merges an annotation over the document defaults; vary is lower-cased and de-duplicated. */
+export function effectivePolicy(defaults: XCache, own: XCache): CachePolicy {
+  const merged = { ...POLICY_DEFAULTS, ...defaults, ...own };
+  const policy: CachePolicy = {
+    ttl: merged.ttl,
+    swr: merged.swr,
+    staleIfError: merged.staleIfError,
+    scope: merged.scope,
+    vary: [...new Set(merged.vary.map((h) => h.toLowerCase()))],
+    tags: [...merged.tags],
+    revalidate: merged.revalidate,
+    sensitive: merged.sensitive,
+    key: { ...merged.key },
+  };
+  if (merged.sMaxAge !== undefined) policy.sMaxAge = merged.sMaxAge;
+  return policy;
+}

@@ -1,0 +1,53 @@
+/**
+ * invalidation-matches-nothing: an `x-cache-invalidates` tag that no cached operation produces, so the
+ * invalidation silently does nothing (usually a typo, or a read whose tags changed).
+ */
+import type { TagTemplate } from '../../ir/types.js';
+import type { Rule } from '../types.js';
+import { describe, storedOperations } from './helpers.js';
+
+/** A template as literal characters and wildcards (one per placeholder). */
+type Pattern = Array<string | null>;
+
+function toPattern(template: TagTemplate): Pattern {
+  return template.parts.flatMap((part) => (part.kind === 'literal' ? [...part.text] : [null]));
+}
+
+/** Whether some tag can match both patterns (`null` matches any non-empty text). */
+export function patternsOverlap(a: Pattern, b: Pattern): boolean {
+  const memo = new Map<number, boolean>();
+  const go = (i: number, j: number): boolean => {
+    const key = i * (b.length + 1) + j;
+    const cached = memo.get(key);
+    if (cached !== undefined) return cached;
+    let result: boolean;
+    if (i === a.length || j === b.length) result = i === a.length && j === b.length;
+    else if (a[i] === null || b[j] === null) {
+      // A wildcard takes one character of the other side and may take more.
+      const wa = a[i] === null;
+      const wb = b[j] === null;
+      result = go(i + 1, j + 1) || (wa && go(i, j + 1)) || (wb && go(i + 1, j));
+    } else result = a[i] === b[j] && go(i + 1, j + 1);
+    memo.set(key, result);
+    return result;
+  };
+  return go(0, 0);
+}
+
+export const invalidationMatchesNothing: Rule = {
+  id: 'invalidation-matches-nothing',
+  description: 'Every x-cache-invalidates tag must match a tag some cached operation produces.',
+  defaultSeverity: 'error',
+  check(ir, { report }) {
+    const produced = storedOperations(ir.operations).flatMap((op) => op.cache.tags.map((tag) => ({ tag, pattern: toPattern(tag) })));
+    for (const op of ir.operations) {
+      for (const template of op.invalidates) {
+        const pattern = toPattern(template);
+        if (produced.some((p) => patternsOverlap(pattern, p.pattern))) continue;
+        const known = [...new Set(produced.map((p) => p.tag.source))];
+        const hint = known.length ? `cached operations produce: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}` : 'no cached operation declares tags';
+        report({ location: template.location, message: `${describe(op)} invalidates "${template.source}" but no cached operation produces a matching tag (${hint})` });
+      }
+    }
+  },
+};
