@@ -43,6 +43,8 @@ class TwoTierCache implements Cache {
   private readonly index = new TagIndex();
   /** Foreground loads in progress, one per key: the in-process single flight. */
   private readonly flights = new Map<string, Promise<CacheResult<unknown>>>();
+  /** Loader calls in progress, one per key (they can outlive their flight after a soft timeout). */
+  private readonly origins = new Map<string, Promise<CacheResult<unknown>>>();
   /** Background refreshes in progress, one per key. */
   private readonly refreshes = new Map<string, Promise<unknown>>();
   /** Redis writes still running; close() waits for them. */
@@ -236,7 +238,17 @@ class TwoTierCache implements Cache {
   /** Calls the loader, applying stale-if-error and the soft timeout, and stores what it returns. */
   private load<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>, epoch: number | undefined,
     token: string | undefined, seq0: number, fallback: Fallback | undefined): Promise<CacheResult<T>> {
-    const job = this.callOrigin(key, loader, options, epoch, token, seq0);
+    // A loader that outlived a soft timeout is still the one load of this key: join it.
+    let job = this.origins.get(key) as Promise<CacheResult<T>> | undefined;
+    if (!job) {
+      const started = this.callOrigin(key, loader, options, epoch, token, seq0);
+      job = started;
+      this.origins.set(key, started);
+      const done = () => { if (this.origins.get(key) === started) this.origins.delete(key); };
+      started.then(done, done);
+    } else if (token) {
+      this.background(this.l2!.release(key, token));
+    }
     if (!fallback) return job;
     const { slot, tier } = fallback;
     const guarded = job.catch((err: unknown) => {

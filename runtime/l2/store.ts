@@ -179,7 +179,11 @@ export class RedisL2 {
 
   /** A second connection for subscribing (a subscribed connection can do nothing else). */
   duplicate(): RedisClient {
-    return this.client.duplicate();
+    // Named, so operators (and the tests) can tell the bus connection apart in CLIENT LIST.
+    const connectionName = `${this.deps.namespace}:bus`;
+    return this.client instanceof Cluster
+      ? this.client.duplicate(undefined, { redisOptions: { ...this.client.options.redisOptions, connectionName } })
+      : this.client.duplicate({ connectionName });
   }
 
   /** Closes the connection if the cache opened it. */
