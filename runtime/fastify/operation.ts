@@ -1,0 +1,54 @@
+/**
+ * The route table a generated server.ts hands to the runtime: one entry per operation of
+ * the spec, plain data (no functions), so the generated file stays small and the logic that
+ * serves it is tested once, here.
+ */
+import type { CachePolicy } from '../http/policy.js';
+
+/** One piece of a tag template, as parsed by the generator (`product:{id}` → literal + path). */
+export type TagPartSpec =
+  | { kind: 'literal'; text: string }
+  | { kind: 'path'; name: string }
+  | { kind: 'query'; name: string }
+  | { kind: 'header'; name: string }
+  /** Field path in the response body; a segment `[]` fans out over an array. */
+  | { kind: 'response'; path: string[] }
+  /** Field path in the request body, same `[]` convention. */
+  | { kind: 'body'; path: string[] };
+
+export interface TagTemplateSpec {
+  /** As written in the spec, for messages. */
+  source: string;
+  parts: TagPartSpec[];
+}
+
+export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** JSON Schemas Fastify validates requests and serializes responses with. */
+export interface RouteSchemas {
+  params?: Record<string, unknown>;
+  querystring?: Record<string, unknown>;
+  headers?: Record<string, unknown>;
+  body?: Record<string, unknown>;
+  /** Status code → schema of a JSON response body. */
+  response?: Record<string, Record<string, unknown>>;
+}
+
+export interface OperationSpec {
+  operationId: string;
+  method: RouteMethod;
+  /** Fastify URL form, e.g. `/products/:id`. */
+  url: string;
+  schema: RouteSchemas;
+  /** The status a plain (non-`reply()`) handler result is sent with: the first 2xx of the spec. */
+  successStatus: number;
+  /** Media type of the success response (`application/json` unless the spec says otherwise). */
+  contentType: string;
+  /** Present on operations with x-cache. */
+  cache?: { policy: CachePolicy; tags: TagTemplateSpec[] };
+  /** `x-cache-invalidates` of a mutation. */
+  invalidates: TagTemplateSpec[];
+}
+
+/** Named schemas the route schemas point at with `$ref: "Name#"`. */
+export type SharedSchemas = Array<Record<string, unknown> & { $id: string }>;
