@@ -1,0 +1,124 @@
+/**
+ * The static part of every generated client.ts (the emitter copies this file in, pointing the
+ * runtime import at the configured module). Kept here as real TypeScript so the project's
+ * type check covers it.
+ */
+import { cachedFetch, renderTags } from '../runtime/index.js';
+import type { CachePolicy, RouteCache, TagTemplateSpec } from '../runtime/index.js';
+
+/** An answer outside 2xx: the status, the parsed body and the operation that got it. */
+export class ApiError extends Error {
+  constructor(
+    readonly operationId: string,
+    readonly status: number,
+    readonly body: unknown,
+  ) {
+    super(`${operationId} failed with HTTP ${status}`);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ClientOptions {
+  /** Where the API lives, e.g. `https://api.example.com/v1`. */
+  baseUrl: string;
+  /** A cache from createCache(): responses are cached per x-cache and the server's Cache-Control. */
+  cache?: RouteCache;
+  /** The fetch to call (default: globalThis.fetch). */
+  fetch?: typeof fetch;
+  /** Headers sent with every request (e.g. Authorization), or a function returning them. */
+  headers?: Record<string, string> | (() => Record<string, string>);
+}
+
+/** What the client knows of one operation. */
+export interface ClientOperation {
+  method: string;
+  path: string;
+  cache?: { policy: CachePolicy; tags: TagTemplateSpec[] };
+  invalidates: TagTemplateSpec[];
+}
+
+/** The arguments of one call: path, query and header parameters, and the body. */
+export interface CallArgs {
+  path?: object;
+  query?: object;
+  headers?: object;
+  body?: unknown;
+}
+
+function buildUrl(baseUrl: string, template: string, args: CallArgs): string {
+  const pathParams = (args.path ?? {}) as Record<string, unknown>;
+  let url = baseUrl.replace(/\/+$/, '') + template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = pathParams[name];
+    if (value === undefined || value === null) throw new TypeError(`missing path parameter "${name}" for ${template}`);
+    return encodeURIComponent(String(value));
+  });
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries((args.query ?? {}) as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    for (const item of Array.isArray(value) ? value : [value]) search.append(name, String(item));
+  }
+  const query = search.toString();
+  if (query) url += '?' + query;
+  return url;
+}
+
+async function parseBody(response: Response): Promise<unknown> {
+  if (response.status === 204 || response.status === 304) return undefined;
+  const type = response.headers.get('content-type') ?? '';
+  const text = await response.text();
+  if (text === '') return undefined;
+  return type.includes('json') ? JSON.parse(text) : text;
+}
+
+/** Returns `call(operationId, args)`: builds the request, caches reads, invalidates after writes. */
+export function createCaller<Ops extends Record<string, ClientOperation>>(options: ClientOptions, operations: Ops) {
+  if (!options || typeof options.baseUrl !== 'string') throw new TypeError('createClient: options.baseUrl is required');
+  const plainFetch = options.fetch ?? globalThis.fetch;
+  const { cache } = options;
+  // Through the cache, reads without x-cache still honour the server's Cache-Control (RFC 9111 private cache).
+  const httpFetch: typeof fetch = cache ? cachedFetch(cache as never, { fetch: plainFetch }) : plainFetch;
+
+  const send = async (operationId: string, op: ClientOperation, args: CallArgs, viaFetch: typeof fetch): Promise<unknown> => {
+    const common = typeof options.headers === 'function' ? options.headers() : options.headers ?? {};
+    const headers: Record<string, string> = { accept: 'application/json', ...common };
+    for (const [name, value] of Object.entries((args.headers ?? {}) as Record<string, unknown>)) {
+      if (value !== undefined) headers[name.toLowerCase()] = String(value);
+    }
+    const init: RequestInit = { method: op.method, headers };
+    if (args.body !== undefined) {
+      headers['content-type'] ??= 'application/json';
+      init.body = typeof args.body === 'string' ? args.body : JSON.stringify(args.body);
+    }
+    const response = await viaFetch(buildUrl(options.baseUrl, op.path, args), init);
+    const body = await parseBody(response);
+    if (!response.ok) throw new ApiError(operationId, response.status, body);
+    return body;
+  };
+
+  return async function call<T>(operationId: keyof Ops & string, args: CallArgs = {}): Promise<T> {
+    const op = operations[operationId];
+    if (!op) throw new TypeError(`unknown operation "${operationId}"`);
+    const policy = op.cache?.policy;
+    const sources = { params: args.path, query: args.query, headers: args.headers, body: args.body };
+    // x-cache'd public reads are cached by value, tagged, so this client's mutations can invalidate them.
+    if (cache && policy && !policy.sensitive && policy.scope === 'public' && (op.method === 'GET' || op.method === 'HEAD')) {
+      const templates = op.cache?.tags ?? [];
+      const key = `client|${operationId}|${buildUrl('', op.path, args)}`;
+      const result = await cache.fetch(key, () => send(operationId, op, args, plainFetch), {
+        ttl: policy.ttl,
+        swr: policy.swr,
+        staleIfError: policy.staleIfError,
+        tags: renderTags(templates.filter((t) => !t.parts.some((p) => p.kind === 'response')), sources),
+        tagsFrom: (value) => renderTags(templates, { ...sources, response: value }),
+        endpoint: operationId,
+      });
+      return result.value as T;
+    }
+    const body = await send(operationId, op, args, httpFetch);
+    if (cache && op.invalidates.length > 0) {
+      const tags = renderTags(op.invalidates, { ...sources, response: body });
+      if (tags.length > 0) await cache.invalidateTags(tags, { source: 'mutation' });
+    }
+    return body as T;
+  };
+}
