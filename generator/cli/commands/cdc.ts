@@ -1,0 +1,101 @@
+/**
+ * `cachegen cdc sql`: prints (or with --apply installs) the PostgreSQL trigger functions and
+ * triggers that announce row changes for cache invalidation, from `cdc.postgres` in the config.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { Command } from '../main.js';
+import { parseCdcConfig, type PostgresCdcConfig } from '../../../runtime/cdc/config.js';
+import { generateDropSql, generateTriggerSql } from '../../../runtime/cdc/postgres/sql.js';
+
+const CONFIG_FILE_NAMES = ['cache.config.ts', 'cache.config.mts', 'cache.config.js', 'cache.config.mjs'];
+
+const help = `Usage: cachegen cdc sql [--apply] [--drop] [--config FILE] [--database-url URL]
+
+Prints the SQL that makes PostgreSQL NOTIFY the cache of row changes, from cdc.postgres in
+cache.config.ts: per mapped table, one trigger function and statement-level INSERT, UPDATE,
+DELETE and TRUNCATE triggers. The script is idempotent (CREATE OR REPLACE, DROP TRIGGER IF
+EXISTS) and runs in one transaction.
+
+Options:
+  --apply              Run it against the database instead of printing it (after checking that
+                       every mapped table and every column a tag template reads exists).
+  --drop               The script that removes the functions and triggers instead.
+  --config FILE        The config file (default: cache.config.ts in the current folder).
+  --database-url URL   The database for --apply (default: cdc.postgres.url, then DATABASE_URL).
+`;
+
+/** Finds and imports the config file (no build step: jiti), returning its default export. */
+async function importConfig(cwd: string, file: string | undefined): Promise<{ file: string; config: unknown }> {
+  const path = file ? resolve(cwd, file) : CONFIG_FILE_NAMES.map((n) => join(cwd, n)).find((f) => existsSync(f));
+  if (!path) throw new Error(`no config found: tried ${CONFIG_FILE_NAMES.join(', ')} in ${cwd} (pass --config FILE)`);
+  if (!existsSync(path)) throw new Error(`--config ${file}: file not found`);
+  const { createJiti } = await import('jiti');
+  // `import { defineConfig } from 'cachegen/config'` must resolve even before the package is built.
+  const configEntry = ['index.js', 'index.ts'].map((f) => join(dirname(fileURLToPath(import.meta.url)), '../../config', f)).find((f) => existsSync(f));
+  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: configEntry ? { 'cachegen/config': configEntry } : {} });
+  try {
+    return { file: path, config: await jiti.import(path, { default: true }) };
+  } catch (err) {
+    throw new Error(`${path}: cannot be loaded: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** The validated cdc.postgres section; errors name the file and the option path. */
+function postgresSection(file: string, config: unknown): PostgresCdcConfig {
+  const cdc = typeof config === 'object' && config !== null ? (config as { cdc?: unknown }).cdc : undefined;
+  if (cdc === undefined) throw new Error(`${file}: has no cdc section; add cdc: { postgres: { tables: { products: { tags: ['product:{id}'] } } } }`);
+  let parsed;
+  try {
+    parsed = parseCdcConfig(cdc);
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  if (!parsed.postgres) throw new Error(`${file}: cdc.postgres is not set; \`cachegen cdc sql\` generates triggers for the tables it maps`);
+  return parsed.postgres;
+}
+
+export const command: Command = {
+  summary: 'Print or install the PostgreSQL triggers for change-data-capture invalidation',
+  help,
+  async run(args, io) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        apply: { type: 'boolean', default: false },
+        drop: { type: 'boolean', default: false },
+        config: { type: 'string' },
+        'database-url': { type: 'string' },
+      },
+    });
+    if (positionals[0] !== 'sql' || positionals.length > 1) {
+      io.stderr.write(`cachegen cdc: expected the subcommand "sql", got ${positionals.length ? `"${positionals.join(' ')}"` : 'none'}\n\n${help}`);
+      return 2;
+    }
+    const { file, config } = await importConfig(io.cwd, values.config);
+    const postgres = postgresSection(file, config);
+    const sql = values.drop ? generateDropSql(postgres) : generateTriggerSql(postgres);
+    if (!values.apply) {
+      io.stdout.write(sql);
+      return 0;
+    }
+    const url = values['database-url'] ?? postgres.url ?? process.env.DATABASE_URL;
+    if (!url) throw new Error('--apply needs a database: pass --database-url, set cdc.postgres.url, or set DATABASE_URL');
+    const { default: pg } = await import('pg');
+    const { applyTriggerSql } = await import('../../../runtime/cdc/postgres/apply.js');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      if (values.drop) await client.query(sql);
+      else await applyTriggerSql(client, postgres);
+    } finally {
+      await client.end();
+    }
+    const tables = Object.entries(postgres.tables).map(([name, t]) => `${t.schema ?? 'public'}.${name}`);
+    io.stdout.write(`${values.drop ? 'removed CDC triggers from' : 'installed CDC triggers on'} ${tables.join(', ')}\n`);
+    return 0;
+  },
+};
