@@ -8,6 +8,10 @@ export interface CacheStatusResult {
   stored?: boolean;
   /** Free-form detail, e.g. `stale-while-revalidate`, `redis-down`. */
   detail?: string;
+  /** Why the request went forward, when it is not `miss`/`bypass` (e.g. `stale`: revalidated, `request`: the client asked). */
+  fwd?: 'stale' | 'request' | 'uri-miss' | 'vary-miss' | 'method';
+  /** Status of the forwarded response (e.g. 304 after a revalidation). */
+  fwdStatus?: number;
 }
 
 /**
@@ -22,11 +26,12 @@ export function cacheStatus(result: CacheStatusResult, name = 'cachegen'): strin
       out += '; hit';
       break;
     case 'miss':
-      out += '; fwd=miss';
+      out += '; fwd=' + (result.fwd ?? 'miss');
       break;
     default:
       out += '; fwd=bypass';
   }
+  if (result.fwdStatus !== undefined && result.status !== 'hit' && result.status !== 'stale') out += `; fwd-status=${result.fwdStatus}`;
   if (result.ttl !== undefined && Number.isFinite(result.ttl)) {
     const ttl = Math.trunc(result.ttl);
     out += `; ttl=${result.status === 'stale' && ttl >= 0 ? -1 : ttl}`;

@@ -5,3 +5,4 @@ export { varyHeader } from './vary.js';
 export { strongEtag, ifNoneMatch } from './etag.js';
 export { cacheStatus, type CacheStatusResult } from './cache-status.js';
 export { surrogateKeys, cacheTags } from './surrogate.js';
+export { cachedFetch, type CachedFetchOptions } from './fetch/cached-fetch.js';
