@@ -13,15 +13,20 @@ export interface ClimberSettings {
   decay: number;
   /** Hit-rate change (0..1) that counts as a new workload and restarts the step. */
   restartThreshold: number;
+  /** The first sample is samplePeriod / 2^warmup reads, doubling each sample: the window moves early in a cold cache. */
+  warmup: number;
+  /** Direction of the first step: -1 shrinks the window first, +1 grows it. */
+  firstDirection: number;
 }
 
-export const defaultClimberSettings: ClimberSettings = { stepFraction: 0.0625, decay: 0.98, restartThreshold: 0.05 };
+export const defaultClimberSettings: ClimberSettings = { stepFraction: 0.0625, decay: 0.98, restartThreshold: 0.1, warmup: 3, firstDirection: -1 };
 
 export class HillClimber {
   private hits = 0;
   private misses = 0;
   private previousHitRate = 0;
   private step: number;
+  private currentPeriod: number;
 
   constructor(
     private readonly maximum: number,
@@ -30,17 +35,18 @@ export class HillClimber {
     private readonly settings: ClimberSettings = defaultClimberSettings,
   ) {
     // Start by shrinking the window: most workloads favour frequency, the climb reverses if not.
-    this.step = -settings.stepFraction * maximum;
+    this.step = settings.firstDirection * settings.stepFraction * maximum;
+    this.currentPeriod = Math.max(1, Math.floor(samplePeriod / 2 ** settings.warmup));
   }
 
   /** Counts a hit; true when the sample is complete and adjust() should be called. */
   recordHit(): boolean {
-    return ++this.hits + this.misses >= this.samplePeriod;
+    return ++this.hits + this.misses >= this.currentPeriod;
   }
 
   /** Counts a miss; true when the sample is complete and adjust() should be called. */
   recordMiss(): boolean {
-    return this.hits + ++this.misses >= this.samplePeriod;
+    return this.hits + ++this.misses >= this.currentPeriod;
   }
 
   /** Ends the sample and returns the signed change to apply to the window's maximum weight. */
@@ -56,6 +62,7 @@ export class HillClimber {
     this.previousHitRate = hitRate;
     this.hits = 0;
     this.misses = 0;
+    this.currentPeriod = Math.min(this.samplePeriod, this.currentPeriod * 2);
     return Math.trunc(amount);
   }
 
@@ -64,6 +71,7 @@ export class HillClimber {
     this.hits = 0;
     this.misses = 0;
     this.previousHitRate = 0;
-    this.step = -this.settings.stepFraction * this.maximum;
+    this.step = this.settings.firstDirection * this.settings.stepFraction * this.maximum;
+    this.currentPeriod = Math.max(1, Math.floor(this.samplePeriod / 2 ** this.settings.warmup));
   }
 }

@@ -4,7 +4,7 @@
  * Eight counters are packed in each 32-bit word of a Uint32Array; an item maps to four
  * counters (one per derived hash) and its estimate is the minimum of them. After
  * `sampleSize` increments every counter is halved, so old popularity fades and the
- * sketch follows a changing workload. Memory: 16 counters (8 bytes) per expected entry.
+ * sketch follows a changing workload. Memory: 4 bits per counter, counters per expected entry set by the policy (32 = 16 bytes).
  *
  * Invariants: every counter is in 0..15; `additions` < `sampleSize` between calls.
  */
@@ -17,18 +17,19 @@ const ONE_MASK = 0x11111111;
 
 export class FrequencySketch {
   private table: Uint32Array;
-  private mask: number;
+  /** 32 - log2(words): the top bits of a derived hash pick the word. */
+  private wordShift: number;
   private additions = 0;
   /** Increments between two halvings (10 x the expected entries, as in TinyLFU). */
   sampleSize: number;
   /** Entries the sketch was sized for. */
   expectedEntries: number;
 
-  constructor(expectedEntries: number) {
+  constructor(expectedEntries: number, countersPerEntry = 32) {
     this.expectedEntries = Math.max(1, expectedEntries);
-    const words = ceilPowerOfTwo(Math.max(8, this.expectedEntries * 2));
+    const words = Math.min(2 ** 26, ceilPowerOfTwo(Math.max(8, (this.expectedEntries * countersPerEntry) / 8)));
     this.table = new Uint32Array(words);
-    this.mask = words - 1;
+    this.wordShift = 32 - Math.log2(words);
     this.sampleSize = 10 * this.expectedEntries;
   }
 
@@ -56,11 +57,11 @@ export class FrequencySketch {
     this.additions = 0;
   }
 
-  // A derived hash picks a word with its high bits and a nibble with its low 3 bits.
+  // A derived hash (hash x odd constant) picks a word with its top bits and a nibble with the
+  // 3 bits below them: the high bits of a product depend on every bit of the key hash.
   private incrementAt(h: number): number {
-    h ^= h >>> 15;
-    const word = (h >>> 3) & this.mask;
-    const shift = (h & 7) << 2;
+    const word = h >>> this.wordShift;
+    const shift = ((h >>> (this.wordShift - 3)) & 7) << 2;
     const w = this.table[word]!;
     if (((w >>> shift) & 15) === 15) return 0;
     this.table[word] = w + (1 << shift);
@@ -68,8 +69,7 @@ export class FrequencySketch {
   }
 
   private counterAt(h: number): number {
-    h ^= h >>> 15;
-    return (this.table[(h >>> 3) & this.mask]! >>> ((h & 7) << 2)) & 15;
+    return (this.table[h >>> this.wordShift]! >>> (((h >>> (this.wordShift - 3)) & 7) << 2)) & 15;
   }
 
   private halve(): void {

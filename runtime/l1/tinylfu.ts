@@ -16,12 +16,19 @@ export interface TinyLfuSettings {
   initialWindowFraction: number;
   /** Share of the main region reserved for the protected segment. */
   protectedFraction: number;
+  /** Reads per hill-climbing sample, as a multiple of the sketch's expected entries. */
+  sampleMultiplier: number;
+  /** Sketch counters per expected entry (a power of two >= 8). */
+  countersPerEntry: number;
   climber: ClimberSettings;
 }
 
 export const defaultTinyLfuSettings: TinyLfuSettings = {
   initialWindowFraction: 0.01,
   protectedFraction: 0.8,
+  // Tuned on the shared traces (docs/l1.md): 12x samples after a short warm-up, 32 counters per entry.
+  sampleMultiplier: 12,
+  countersPerEntry: 32,
   climber: defaultClimberSettings,
 };
 
@@ -60,7 +67,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
     private readonly maximum: number,
     /** Bound on entries, if any: the sketch never needs to grow past it. */
     private readonly maxEntries: number,
-    settings: TinyLfuSettings = defaultTinyLfuSettings,
+    private readonly settings: TinyLfuSettings = defaultTinyLfuSettings,
   ) {
     this.windowList = new SlotList(table, WINDOW);
     this.probation = new SlotList(table, PROBATION);
@@ -68,8 +75,8 @@ export class TinyLfuPolicy implements EvictionPolicy {
     this.windowMaximum = Math.max(1, Math.floor(maximum * settings.initialWindowFraction));
     this.protectedMaximum = Math.floor((maximum - this.windowMaximum) * settings.protectedFraction);
     // Sized lazily: a cache allowed 10M entries should not pay for 10M counters up front.
-    this.sketch = new FrequencySketch(Math.min(maxEntries, 4096));
-    this.climber = new HillClimber(maximum, this.sketch.sampleSize, settings.climber);
+    this.sketch = new FrequencySketch(Math.min(maxEntries, 4096), settings.countersPerEntry);
+    this.climber = new HillClimber(maximum, settings.sampleMultiplier * this.sketch.expectedEntries, settings.climber);
   }
 
   onInsert(slot: number): void {
@@ -229,8 +236,8 @@ export class TinyLfuPolicy implements EvictionPolicy {
   }
 
   private growSketch(): void {
-    this.sketch = new FrequencySketch(Math.min(this.maxEntries, this.sketch.expectedEntries * 2));
-    this.climber.samplePeriod = this.sketch.sampleSize;
+    this.sketch = new FrequencySketch(Math.min(this.maxEntries, this.sketch.expectedEntries * 2), this.settings.countersPerEntry);
+    this.climber.samplePeriod = this.settings.sampleMultiplier * this.sketch.expectedEntries;
   }
 
   private listOf(slot: number): SlotList {

@@ -1,0 +1,94 @@
+/**
+ * Readers for the shared access traces (../shared/traces, formats in its README) and
+ * synthetic workloads. Every reader returns keys as an Int32Array of request order.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+/** Folder of the shared traces: ../shared/traces relative to the repository root. */
+export const tracesDir = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared/traces');
+
+export type TraceFormat = 'arc' | 'lirs' | 'int32be';
+
+/** Reads and decodes a gzipped trace file in one of the README's formats. */
+export function readTrace(file: string, format: TraceFormat): Int32Array {
+  const raw = gunzipSync(readFileSync(path.join(tracesDir, file)));
+  if (format === 'int32be') {
+    const out = new Int32Array(raw.length >>> 2);
+    for (let i = 0; i < out.length; i++) out[i] = raw.readInt32BE(i * 4);
+    return out;
+  }
+  const keys: number[] = [];
+  for (const line of raw.toString('latin1').split('\n')) {
+    const text = line.trim();
+    if (text === '' || text === '*') continue;
+    if (format === 'lirs') {
+      keys.push(Number.parseInt(text, 10));
+      continue;
+    }
+    // ARC format: "start count _ reqno" means keys start .. start+count-1.
+    const [start, count] = text.split(/\s+/).map((x) => Number.parseInt(x, 10));
+    if (start === undefined || count === undefined || Number.isNaN(start) || Number.isNaN(count)) {
+      throw new Error(`${file}: cannot parse line ${JSON.stringify(text)}`);
+    }
+    for (let k = 0; k < count; k++) keys.push(start + k);
+  }
+  return Int32Array.from(keys);
+}
+
+/** A small deterministic PRNG (mulberry32): benchmarks must replay the same synthetic trace. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Returns `length` keys drawn from a Zipf(s) distribution over `universe` keys (rank 0 hottest). */
+export function zipfTrace(universe: number, s: number, length: number, seed: number): Int32Array {
+  const cdf = new Float64Array(universe);
+  let sum = 0;
+  for (let i = 0; i < universe; i++) cdf[i] = sum += 1 / Math.pow(i + 1, s);
+  for (let i = 0; i < universe; i++) cdf[i]! /= sum;
+  const random = seededRandom(seed);
+  // Scatter ranks over the key space so hot keys are not also the smallest numbers.
+  const permutation = Int32Array.from({ length: universe }, (_, i) => i);
+  for (let i = universe - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [permutation[i], permutation[j]] = [permutation[j]!, permutation[i]!];
+  }
+  const out = new Int32Array(length);
+  for (let n = 0; n < length; n++) {
+    const u = random();
+    let lo = 0;
+    let hi = universe - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cdf[mid]! < u) lo = mid + 1;
+      else hi = mid;
+    }
+    out[n] = permutation[lo]!;
+  }
+  return out;
+}
+
+/**
+ * A scan-heavy mix: a Zipf(0.9) hot set over `universe` keys, interrupted every `every`
+ * requests by a sequential scan of `scanLength` keys never seen before (one-hit wonders).
+ */
+export function scanMixTrace(universe: number, length: number, every: number, scanLength: number, seed: number): Int32Array {
+  const hot = zipfTrace(universe, 0.9, length, seed);
+  const out: number[] = [];
+  let nextScanKey = universe;
+  for (let i = 0; i < hot.length; i++) {
+    out.push(hot[i]!);
+    if ((i + 1) % every === 0) for (let k = 0; k < scanLength; k++) out.push(nextScanKey++);
+  }
+  return Int32Array.from(out);
+}

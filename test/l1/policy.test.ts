@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { L1Cache } from '../../runtime/l1/index.js';
+
+const key = (i: number): string => `GET /api/v1/products/${i}?lang=en`;
+
+/** Reads the key and stores it on a miss, as a read-through cache does; true on a hit. */
+function access(cache: L1Cache<string>, k: string): boolean {
+  if (cache.get(k) !== undefined) return true;
+  cache.set(k, 'body');
+  return false;
+}
+
+describe('W-TinyLFU policy', () => {
+  it('keeps a frequent key over a long stream of one-hit keys (LRU loses it)', () => {
+    const results: Record<string, boolean> = {};
+    for (const policy of ['tinylfu', 'lru'] as const) {
+      const cache = new L1Cache<string>({ maxEntries: 100, policy });
+      for (let i = 0; i < 20; i++) access(cache, 'hot');
+      // 300 distinct keys between two reads of the hot key: three times the capacity.
+      let hotHits = 0;
+      for (let round = 0; round < 10; round++) {
+        for (let i = 0; i < 300; i++) access(cache, key(round * 1000 + i));
+        if (access(cache, 'hot')) hotHits++;
+      }
+      results[policy] = hotHits === 10;
+      if (policy === 'lru') expect(hotHits).toBe(0);
+    }
+    expect(results).toEqual({ tinylfu: true, lru: false });
+  });
+
+  it('survives a scan: the working set is still there after a sequential pass over 10x the capacity', () => {
+    const hitsAfterScan: Record<string, number> = {};
+    for (const policy of ['tinylfu', 'lru'] as const) {
+      const cache = new L1Cache<string>({ maxEntries: 200 });
+      const lruCache = new L1Cache<string>({ maxEntries: 200, policy: 'lru' });
+      const c = policy === 'lru' ? lruCache : cache;
+      for (let pass = 0; pass < 5; pass++) for (let i = 0; i < 100; i++) access(c, key(i));
+      for (let i = 0; i < 2000; i++) access(c, key(10_000 + i));
+      let hits = 0;
+      for (let i = 0; i < 100; i++) if (c.peek(key(i)) !== undefined) hits++;
+      hitsAfterScan[policy] = hits;
+    }
+    expect(hitsAfterScan.tinylfu).toBeGreaterThanOrEqual(95);
+    expect(hitsAfterScan.lru).toBe(0);
+  });
+
+  it('beats LRU on a skewed workload with a churning tail', () => {
+    // Deterministic skew: key i is requested with weight ~ 1/(i+1), cycled in a fixed pseudo-random order.
+    let seed = 42;
+    const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const trace: string[] = [];
+    for (let n = 0; n < 60_000; n++) {
+      const r = next();
+      trace.push(r < 0.5 ? key(Math.floor(next() * 300)) : key(1000 + Math.floor(next() * 50_000)));
+    }
+    const ratio = (policy: 'tinylfu' | 'lru'): number => {
+      const cache = new L1Cache<string>({ maxEntries: 300, policy });
+      let hits = 0;
+      for (const k of trace) if (access(cache, k)) hits++;
+      return hits / trace.length;
+    };
+    const tinylfu = ratio('tinylfu');
+    const lru = ratio('lru');
+    expect(tinylfu).toBeGreaterThan(lru + 0.1);
+  });
+
+  it('grows the admission window when the workload is recency-heavy, and keeps it small when it is frequency-heavy', () => {
+    const windowAfter = (trace: (n: number) => string): number => {
+      const cache = new L1Cache<string>({ maxEntries: 200 });
+      for (let n = 0; n < 100_000; n++) access(cache, trace(n));
+      return cache.stats().window!.maximum;
+    };
+    const initialWindow = new L1Cache({ maxEntries: 200 }).stats().window!.maximum;
+    // Recency: each key is read three times within 60 requests, then never again (a sliding working set).
+    const recency = windowAfter((n) => key(Math.floor(n / 3) - (n % 3) * 10));
+    // Frequency: a fixed hot set of 150 keys mixed with one-hit keys.
+    const frequency = windowAfter((n) => (n % 2 === 0 ? key((n * 7919) % 150) : key(1_000_000 + n)));
+    expect(recency).toBeGreaterThan(10 * initialWindow);
+    expect(frequency).toBeLessThan(recency);
+  });
+
+  it('with maxBytes, an admitted big entry evicts several small ones and the byte bound holds throughout', () => {
+    const cache = new L1Cache<Buffer>({ maxBytes: 10_000 });
+    for (let i = 0; i < 5_000; i++) {
+      const k = `k${i % 700}`;
+      if (cache.get(k) === undefined) cache.set(k, Buffer.alloc(i % 97 === 0 ? 2_000 : 40));
+      expect(cache.bytes).toBeLessThanOrEqual(10_000);
+    }
+    expect(cache.stats().evictions.size).toBeGreaterThan(0);
+  });
+});
