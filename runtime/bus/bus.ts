@@ -2,14 +2,16 @@
  * The invalidation bus: tells every other instance of a namespace which L1 entries to drop.
  *
  * Redis pub/sub is fire-and-forget, so each message carries its publisher's id and a
- * sequence number. A subscriber that sees a gap in a publisher's sequence, loses its
- * connection, or reconnects cannot know what it missed, and asks for its L1 to be flushed.
+ * sequence number. A subscriber that sees a gap in a publisher's sequence, or reconnects,
+ * cannot know what it missed, and asks for its L1 to be flushed. While it is disconnected
+ * L1 keeps answering: when Redis is down, peers cannot invalidate through it either (they
+ * replay their invalidations when it is back, and this subscriber flushes on reconnect).
  * An instance ignores its own messages. Publishing is retried a bounded number of times;
  * a message that still fails leaves a gap the peers detect on the next one.
  */
 import { randomUUID } from 'node:crypto';
 import type { CacheObserver } from '../metrics/observer.js';
-import type { RedisClient } from '../l2/store.js';
+import { closeClient, type RedisClient } from '../l2/store.js';
 
 export type BusMessage =
   | { type: 'delete'; keys: string[] }
@@ -28,7 +30,7 @@ export interface BusOptions {
   /** Applies a peer's message to the local L1. */
   onMessage: (message: BusMessage) => void;
   /** Flushes the local L1: something may have been missed. */
-  onGap: (reason: 'gap' | 'disconnect' | 'reconnect') => void;
+  onGap: (reason: 'gap' | 'reconnect') => void;
   publishAttempts?: number;
 }
 
@@ -45,7 +47,6 @@ export class InvalidationBus {
     const sub = options.subscriber;
     sub.on('error', () => { /* a lost connection is reported through close/ready below */ });
     sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.receive(payload));
-    sub.on('close', () => { if (!this.closed && this.readySeen) this.gap('disconnect'); });
     sub.on('ready', () => {
       // ioredis re-subscribes on reconnect; anything published meanwhile is lost.
       if (this.readySeen && !this.closed) this.gap('reconnect');
@@ -81,8 +82,7 @@ export class InvalidationBus {
     this.closed = true;
     for (const t of this.retryTimers) clearTimeout(t);
     this.retryTimers.clear();
-    const sub = this.options.subscriber;
-    try { await sub.quit(); } catch { sub.disconnect(); }
+    await closeClient(this.options.subscriber);
   }
 
   private receive(payload: Buffer): void {
@@ -99,7 +99,7 @@ export class InvalidationBus {
     this.options.onMessage(wire.m);
   }
 
-  private gap(reason: 'gap' | 'disconnect' | 'reconnect'): void {
+  private gap(reason: 'gap' | 'reconnect'): void {
     this.options.observer.bus('gap');
     this.options.onGap(reason);
     this.options.observer.bus('flush');

@@ -73,6 +73,8 @@ export class RedisL2 {
   private readonly circuit: CircuitBreaker;
   private readonly scripts: ScriptCommands;
   private readonly deps: RedisL2Deps;
+  /** The last state logged: the log says "down" and "up" once each, not every failed probe. */
+  private reported: CircuitState = 'closed';
 
   constructor(options: L2Options, deps: RedisL2Deps) {
     this.deps = deps;
@@ -85,7 +87,7 @@ export class RedisL2 {
       commandTimeout: timeout,
       maxRetriesPerRequest: 1,
       connectTimeout: Math.max(1000, timeout * 4),
-      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
+      retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
       enableAutoPipelining: true,
     };
     if (spec instanceof Redis || spec instanceof Cluster) {
@@ -188,8 +190,7 @@ export class RedisL2 {
 
   /** Closes the connection if the cache opened it. */
   async close(): Promise<void> {
-    if (!this.owned) return;
-    try { await this.client.quit(); } catch { this.client.disconnect(); }
+    if (this.owned) await closeClient(this.client);
   }
 
   private async run<T>(operation: string, call: () => Promise<T>): Promise<T | undefined> {
@@ -209,6 +210,10 @@ export class RedisL2 {
     this.deps.observer.circuit(state);
     queueMicrotask(() => this.deps.onCircuit?.(state));
     const ns = this.deps.namespace;
+    const previous = this.reported;
+    if (state === 'half-open') return; // a probe is not news; its outcome is
+    this.reported = state;
+    if (state === previous) return; // a failed probe: still down, already said so
     if (state === 'open') this.deps.logger.warn(`cachegen[${ns}]: Redis L2 unavailable; serving from L1 and the origin until it recovers`);
     else if (state === 'closed') (this.deps.logger.info ?? this.deps.logger.warn)(`cachegen[${ns}]: Redis L2 recovered`);
   }
@@ -239,6 +244,12 @@ export class RedisL2 {
       (this.deps.logger.info ?? this.deps.logger.warn)(`cachegen[${ns}]: could not read Redis maxmemory-policy (CONFIG GET refused or Redis unavailable); it must be noeviction or volatile-* (docs/two-tier.md)`);
     }
   }
+}
+
+/** QUITs a connected client; disconnects one that is not (a QUIT would wait for a reconnect that may never come). */
+export async function closeClient(client: RedisClient): Promise<void> {
+  if (client.status !== 'ready') { client.disconnect(); return; }
+  try { await client.quit(); } catch { client.disconnect(); }
 }
 
 function positive(value: number, name: string): number {

@@ -202,10 +202,8 @@ describe('the bus', () => {
     await a.cache.getOrSet('k', loader, opts);
     expect(await b.cache.getOrSet('k', loader, opts)).toBe('v1');
     expect(await killBusConnections(namespace)).toBe(2);
-    await until(() => (b.observer.counts.get('bus:gap') ?? 0) >= 1, 'the subscriber to notice');
-    await a.cache.invalidateTags(['cat:1']);
-    await busReady(namespace);
-    await until(() => (b.observer.counts.get('bus:gap') ?? 0) >= 2, 'the reconnect');
+    await a.cache.invalidateTags(['cat:1']); // published while B's subscriber is (probably) gone
+    await until(() => (b.observer.counts.get('bus:gap') ?? 0) >= 1, 'the reconnect');
     expect(await b.cache.getOrSet('k', loader, opts)).toBe('v2');
     expect(await a.cache.getOrSet('k', loader, opts)).toBe('v2');
   });
