@@ -34,7 +34,11 @@ export async function main(argv: string[], io: CommandIO = { stdout: process.std
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const lines = ['Usage: cachegen <command> [options]', '', 'Commands:'];
-    for (const [cmd, load] of Object.entries(commands)) lines.push(`  ${cmd.padEnd(10)} ${(await load()).command.summary}`);
+    for (const [cmd, load] of Object.entries(commands)) {
+      // One command failing to load must not take the whole help screen down.
+      const summary = await load().then((m) => m.command.summary, () => '(unavailable in this build)');
+      lines.push(`  ${cmd.padEnd(10)} ${summary}`);
+    }
     lines.push('', 'Run `cachegen <command> --help` for a command\'s options.');
     io.stdout.write(lines.join('\n') + '\n');
     return name ? 0 : 2;

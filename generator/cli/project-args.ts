@@ -1,0 +1,13 @@
+/** Turns the shared command-line options into loadProject options and prints load errors well. */
+import { resolve as resolvePath } from 'node:path';
+import type { ProjectOptions } from '../project.js';
+
+/** Options common to lint, explain and watch: `[spec]`, --spec, --config, --cwd. */
+export function projectOptionsFrom(values: { config?: string | undefined; spec?: string | undefined; cwd?: string | undefined }, positionals: string[], ioCwd: string): ProjectOptions & { cwd: string } {
+  const cwd = resolvePath(ioCwd, values.cwd ?? '.');
+  const spec = values.spec ?? positionals[0];
+  const options: ProjectOptions & { cwd: string } = { cwd };
+  if (spec) options.spec = resolvePath(ioCwd, spec);
+  if (values.config) options.config = resolvePath(ioCwd, values.config);
+  return options;
+}
