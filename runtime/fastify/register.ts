@@ -240,7 +240,6 @@ function uncachedHandler(op: OperationSpec, handler: AnyHandler, options: Routes
   const { cache } = options;
   const observer = cache.observer;
   const endpoint = op.operationId;
-  const sensitive = op.cache?.policy.sensitive === true;
   return async function uncachedRoute(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     const started = performance.now();
     const result = await handler(requestOf(request));
@@ -253,7 +252,8 @@ function uncachedHandler(op: OperationSpec, handler: AnyHandler, options: Routes
     }
     observer?.request(endpoint, 'bypass', 'origin', (performance.now() - started) / 1000);
     reply.code(status).headers(headers);
-    if (sensitive || op.method !== 'GET') reply.header('cache-control', 'no-store');
+    // Writes, sensitive reads and private reads without an identity: nobody downstream may keep them either.
+    if (op.cache || (op.method !== 'GET' && op.method !== 'HEAD')) reply.header('cache-control', 'no-store');
     if (body !== undefined && !op.contentType.includes('json') && (typeof body === 'string' || Buffer.isBuffer(body))) {
       reply.header('content-type', op.contentType);
     }
