@@ -10,6 +10,8 @@ import { parseTagTemplate, renderTags, type TagTemplate } from './templates.js';
 /** What a CDC feed needs from the cache: the two-tier cache's `invalidateTags` satisfies it. */
 export interface Invalidator {
   invalidateTags(tags: string[], options?: { source?: 'cdc' }): Promise<void>;
+  /** Makes every entry unservable; used after a feed gap when `onGap: 'clear'` (the cache's `clear`). */
+  clear?(): Promise<void>;
 }
 
 export type CdcFeed = 'postgres' | 'nats' | 'kafka';
@@ -51,6 +53,7 @@ export class ChangeHandler {
   private readonly feed: CdcFeed;
   private readonly observer: CacheObserver | undefined;
   private readonly now: () => number;
+  private readonly invalidatorCounts: boolean;
 
   constructor(options: ChangeHandlerOptions) {
     for (const [name, table] of Object.entries(options.tables)) {
@@ -65,6 +68,7 @@ export class ChangeHandler {
     this.feed = options.feed;
     this.observer = options.observer;
     this.now = options.now ?? Date.now;
+    this.invalidatorCounts = 'observer' in options.invalidator;
   }
 
   /** The tags a change invalidates; empty when its table is not mapped. Never throws. */
@@ -107,7 +111,8 @@ export class ChangeHandler {
   private async invalidate(tags: string[]): Promise<void> {
     if (tags.length === 0) return;
     await this.invalidator.invalidateTags(tags, { source: 'cdc' });
-    this.observer?.invalidation('cdc', tags.length);
+    // A cachegen cache counts its own invalidations by source; counting here too would double them.
+    if (!this.invalidatorCounts) this.observer?.invalidation('cdc', tags.length);
   }
 
   private lookup(change: TableChange): CompiledTable | undefined {

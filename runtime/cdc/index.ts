@@ -20,3 +20,5 @@ export { NatsCdcConsumer } from './nats.js';
 export type { NatsCdcOptions, NatsCdcEvents } from './nats.js';
 export { KafkaCdcConsumer } from './kafka.js';
 export type { KafkaCdcOptions, KafkaCdcEvents } from './kafka.js';
+export { startCdc } from './start.js';
+export type { RunningCdc } from './start.js';

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ChangeHandler, KafkaCdcConsumer, parseDebezium, type CdcTables } from '../../runtime/cdc/index.js';
+import { noopObserver } from '../../runtime/metrics/observer.js';
 import { RecordingInvalidator } from './support.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
@@ -91,5 +92,21 @@ describe('KafkaCdcConsumer.handleMessage (recorded envelopes, no broker)', () =>
     await expect(consumer.handleMessage(record)).rejects.toThrow('invalidation refused');
     await consumer.handleMessage(record);
     expect(invalidator.calls).toEqual([['product:1001', 'category:7', 'category:9']]);
+  });
+});
+
+describe('ChangeHandler metrics', () => {
+  it('reports each event with its lag, and counts invalidations unless the cache counts them itself', async () => {
+    const events: Array<[string, number | undefined]> = [];
+    const counted: number[] = [];
+    const observer = { ...noopObserver, cdcEvent: (feed: string, lag?: number) => { events.push([feed, lag]); }, invalidation: (_: string, n: number) => { counted.push(n); } };
+    const parsed = parseDebezium(fixture('products-update-bare.json'));
+    if (parsed.kind !== 'change') throw new Error('expected a change');
+    const now = () => 1732600001000 + 250;
+    await new ChangeHandler({ tables, invalidator: new RecordingInvalidator(), feed: 'kafka', observer, now }).handle(parsed.change);
+    const countingCache = Object.assign(new RecordingInvalidator(), { observer });
+    await new ChangeHandler({ tables, invalidator: countingCache, feed: 'nats', observer, now }).handle(parsed.change);
+    expect(events).toEqual([['kafka', 0.25], ['nats', 0.25]]);
+    expect(counted).toEqual([3]);
   });
 });

@@ -213,3 +213,23 @@ describe('a lost LISTEN connection', () => {
     expect(await writeAndWait(`DELETE FROM ${table('products')} WHERE id = 1`, 'product:1')).toContain('category:1');
   });
 });
+
+describe("onGap: 'clear'", () => {
+  it('empties the whole namespace on connect, for entries that carry no table tag', async () => {
+    const key = 'untagged-report';
+    await a.set(key, 'r', { ttl: 600, tags: [] });
+    expect(await b.get(key)).toBe('r');
+    const clearing = new PostgresCdcListener({ url: inject('databaseUrl'), channel, tables: config.tables, invalidator: a, onGap: 'clear', log: () => undefined });
+    const connected = nextEvent<[string[]]>(clearing, 'connected');
+    await clearing.start();
+    expect((await connected)[0]).toEqual(['*']);
+    expect(await a.get(key)).toBeUndefined();
+    await untilOnB(async () => (await b.get(key)) === undefined);
+    await clearing.close();
+  });
+
+  it('refuses an invalidator without clear()', () => {
+    expect(() => new PostgresCdcListener({ url: 'postgres://x', tables: config.tables, invalidator: { invalidateTags: async () => undefined }, onGap: 'clear' }))
+      .toThrow("onGap 'clear' needs an invalidator with clear()");
+  });
+});

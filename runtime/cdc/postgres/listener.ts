@@ -24,8 +24,13 @@ export interface PostgresListenerOptions {
   /** The cache (or anything with `invalidateTags`). */
   invalidator: Invalidator;
   observer?: CacheObserver;
-  /** Invalidate every table-wide tag on each (re)connect (default true). Turn off only if nothing is cached under those tables before the listener starts. */
-  invalidateOnConnect?: boolean;
+  /**
+   * What each (re)connect drops, since notifications sent while nobody listened are lost:
+   * `table-tags` (default) invalidates every mapped table's table-wide tag, which cached reads
+   * of those tables must carry; `clear` empties the whole cache namespace instead (for apps
+   * whose entries do not carry table tags); `none` only if nothing was cached before the listener started.
+   */
+  onGap?: 'table-tags' | 'clear' | 'none';
   /** Waits before reconnect attempt `attempt` (1, 2, ...); default: exponential backoff from 0.1 s to 5 s with jitter. */
   waitBeforeReconnect?: (attempt: number) => Promise<void>;
   /** Seconds between liveness probes of the connection (default 30); a probe not answered within the same time drops the connection. */
@@ -34,7 +39,7 @@ export interface PostgresListenerOptions {
   log?: (message: string) => void;
 }
 
-/** Events: `connected` (tags flushed), `disconnected` (error), `invalidated` (tags, change), `invalidation-failed` (error). */
+/** Events: `connected` (tags flushed; `['*']` after a clear), `disconnected` (error), `invalidated` (tags, change), `invalidation-failed` (error). */
 export interface PostgresListenerEvents {
   connected: [flushedTags: string[]];
   disconnected: [error: Error | undefined];
@@ -69,6 +74,9 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
     const url = options.url ?? process.env.DATABASE_URL;
     if (!url) throw new Error('PostgresCdcListener needs a connection string: pass `url` (cdc.postgres.url) or set DATABASE_URL');
     this.url = url;
+    if (options.onGap === 'clear' && typeof options.invalidator.clear !== 'function') {
+      throw new Error("PostgresCdcListener: onGap 'clear' needs an invalidator with clear() (the cache has one)");
+    }
     this.channel = options.channel ?? DEFAULT_CHANNEL;
     this.options = options;
     this.log = options.log ?? ((m) => console.warn(`[cachegen cdc] ${m}`));
@@ -145,7 +153,7 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
       this.pid = rows[0]?.pid;
       if (this.closed) throw new Error('closed');
       this.client = client;
-      const flushed = this.options.invalidateOnConnect === false ? [] : await this.flushAllTables();
+      const flushed = await this.flushAfterGap();
       this.emit('connected', flushed);
       this.firstConnect.resolve();
     } catch (err) {
@@ -193,9 +201,13 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
   }
 
   /** A failed flush fails the connection attempt: reporting "connected" without it could serve what a lost event should have removed. */
-  private async flushAllTables(): Promise<string[]> {
+  private async flushAfterGap(): Promise<string[]> {
+    const onGap = this.options.onGap ?? 'table-tags';
+    if (onGap === 'none') return [];
     try {
-      return await this.handler.invalidateAllTables();
+      if (onGap === 'table-tags') return await this.handler.invalidateAllTables();
+      await this.options.invalidator.clear!();
+      return ['*'];
     } catch (err) {
       this.emit('invalidation-failed', err as Error);
       throw err;
