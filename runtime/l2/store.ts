@@ -129,9 +129,16 @@ export class RedisL2 {
     const p = this.layout.prefix(this.layout.shardOf(key));
     const l = this.layout;
     return this.run('get', async () => {
-      const [entry, epoch, lease] = await this.scripts.cachegenReadBuffer(
-        l.entry(p, key), l.epoch(p), l.clearFloor(p), l.lease(p, key), l.tagPrefix(p), leaseToken, this.leaseMs, now);
-      return { entry, epoch: Number(epoch), leaseAcquired: Number(lease) === 1 };
+      try {
+        const [entry, epoch, lease] = await this.scripts.cachegenReadBuffer(
+          l.entry(p, key), l.epoch(p), l.clearFloor(p), l.lease(p, key), l.tagPrefix(p), leaseToken, this.leaseMs, now);
+        return { entry, epoch: Number(epoch), leaseAcquired: Number(lease) === 1 };
+      } catch (err) {
+        // A timed-out read may still run once Redis answers, taking a lease nobody will use:
+        // queue its release behind it (past the circuit) so waiters are not held for leaseMs.
+        if (leaseToken) this.scripts.cachegenRelease(l.lease(p, key), leaseToken).catch(() => {});
+        throw err;
+      }
     });
   }
 
