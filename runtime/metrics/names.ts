@@ -19,6 +19,7 @@ export function metricNames(prefix: string = DEFAULT_METRIC_PREFIX) {
     l1Entries: `${prefix}l1_entries`,
     l1Bytes: `${prefix}l1_bytes`,
     l1MaxBytes: `${prefix}l1_max_bytes`,
+    l1MaxEntries: `${prefix}l1_max_entries`,
     l2Errors: `${prefix}l2_errors_total`,
     l2CircuitState: `${prefix}l2_circuit_state`,
     busMessages: `${prefix}bus_messages_total`,

@@ -12,7 +12,7 @@ import { ScrapedMetric, histogramValues, type ScrapedValue } from './scraped.js'
 
 /** What trackL1 reads at scrape time: the L1 cache's own counters. */
 export interface L1StatsSource {
-  stats(): { entries: number; bytes: number; maxBytes?: number };
+  stats(): { entries: number; bytes: number; maxBytes?: number | undefined; maxEntries?: number | undefined };
 }
 
 export interface PrometheusObserverOptions {
@@ -168,6 +168,7 @@ class PrometheusCacheObserver implements PrometheusObserver {
     trackedL1(n.l1Entries, 'Entries held by the L1 cache.', (s) => s.entries);
     trackedL1(n.l1Bytes, 'Bytes held by the L1 cache.', (s) => s.bytes);
     trackedL1(n.l1MaxBytes, 'Byte budget of the L1 cache (l1_bytes / l1_max_bytes is its utilization).', (s) => s.maxBytes);
+    trackedL1(n.l1MaxEntries, 'Entry budget of the L1 cache, when it has one.', (s) => s.maxEntries);
     this.l2Errors = singleLabelCounter(this.registry, n.l2Errors, 'Redis (L2) commands that failed or timed out, by operation.', 'operation');
     this.circuitGauge = new Gauge({ name: n.l2CircuitState, help: 'State of the Redis circuit breaker: 0 closed (healthy), 1 half-open, 2 open (L2 bypassed).', registers });
     this.circuitGauge.set(0);

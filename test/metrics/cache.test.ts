@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createCache, type Cache } from '../../runtime/cache/index.js';
+import { createPrometheusObserver } from '../../runtime/metrics/index.js';
+import { parseExposition, summarizeEndpoints } from '../../generator/ops/index.js';
+
+const namespace = `metrics-test-${process.pid}`;
+const quiet = { warn() {}, info() {} };
+
+describe('the Prometheus observer on a real two-tier cache', () => {
+  const caches: Cache[] = [];
+  afterAll(async () => {
+    await caches[0]?.clear();
+    await Promise.all(caches.map((c) => c.close()));
+  });
+
+  it('reports misses, L1 and L2 hits, origin calls, invalidations and L1 gauges', async () => {
+    const redis = inject('redisUrl');
+    const observer = createPrometheusObserver();
+    const a = createCache({ namespace, observer, l2: { redis }, logger: quiet, l1: { maxBytes: 1 << 20 } });
+    const b = createCache({ namespace, observer, l2: { redis }, logger: quiet });
+    caches.push(a, b);
+    observer.trackL1(a.l1!, 'a');
+    let loads = 0;
+    const loader = async () => { loads++; return { id: 1, name: 'lamp' }; };
+    const options = { ttl: 60, endpoint: 'getProduct', tags: ['product:1'] };
+
+    expect((await a.fetch('product:1', loader, options)).status).toBe('miss');
+    expect((await a.fetch('product:1', loader, options)).tier).toBe('l1');
+    expect((await a.getOrSet('product:1', loader, options)).name).toBe('lamp');
+    expect((await b.fetch('product:1', loader, options)).tier).toBe('l2');
+    expect(loads).toBe(1);
+
+    const text = await observer.registry.metrics();
+    const count = (labels: string) => Number(new RegExp(`^cachegen_requests_total\\{${labels}\\} (\\S+)$`, 'm').exec(text)?.[1]);
+    expect(count('endpoint="getProduct",result="miss",tier="origin"')).toBe(1);
+    expect(count('endpoint="getProduct",result="hit",tier="l1"')).toBe(2);
+    expect(count('endpoint="getProduct",result="hit",tier="l2"')).toBe(1);
+    expect(text).toMatch(/^cachegen_origin_duration_seconds_count\{endpoint="getProduct"\} 1$/m);
+    expect(text).toMatch(/^cachegen_l1_entries\{cache="a"\} 1$/m);
+    expect(text).toMatch(/^cachegen_l1_max_bytes\{cache="a"\} 1048576$/m);
+    const bytes = Number(/^cachegen_l1_bytes\{cache="a"\} (\S+)$/m.exec(text)?.[1]);
+    expect(bytes).toBeGreaterThan(0);
+
+    // Invalidation drops the entry from this L1: counted by source, as an eviction, and in the gauges.
+    await a.invalidateTags(['product:1']);
+    const after = await observer.registry.metrics();
+    expect(after).toMatch(/^cachegen_invalidations_total\{source="api"\} 1$/m);
+    expect(after).toMatch(/^cachegen_evictions_total\{tier="l1",reason="deleted"\} 1$/m);
+    expect(after).toMatch(/^cachegen_l1_entries\{cache="a"\} 0$/m);
+
+    const [row] = summarizeEndpoints(parseExposition(text));
+    expect(row).toMatchObject({ endpoint: 'getProduct', requests: 4, hitRate: 0.75 });
+    expect(row!.weightedMissCost).toBeGreaterThan(0);
+  });
+});
