@@ -30,7 +30,7 @@ export interface BusOptions {
   /** Applies a peer's message to the local L1. */
   onMessage: (message: BusMessage) => void;
   /** Flushes the local L1: something may have been missed. */
-  onGap: (reason: 'gap' | 'reconnect') => void;
+  onGap: (reason: 'gap' | 'reconnect' | 'subscribed') => void;
   publishAttempts?: number;
 }
 
@@ -39,7 +39,7 @@ export class InvalidationBus {
   readonly id = randomUUID();
   private seq = 0;
   private readonly lastSeen = new Map<string, number>();
-  private readySeen = false;
+  private subscribed = false;
   private closed = false;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
 
@@ -49,14 +49,21 @@ export class InvalidationBus {
     sub.on('messageBuffer', (_channel: Buffer, payload: Buffer) => this.receive(payload));
     sub.on('ready', () => {
       // ioredis re-subscribes on reconnect; anything published meanwhile is lost.
-      if (this.readySeen && !this.closed) this.gap('reconnect');
-      this.readySeen = true;
+      if (this.subscribed && !this.closed) this.gap('reconnect');
     });
   }
 
-  /** Subscribes to the channel; resolves once subscribed, or when Redis is unreachable (it retries on its own). */
-  async start(): Promise<void> {
-    try { await this.options.subscriber.subscribe(this.options.channel); } catch { /* reconnect re-subscribes */ }
+  /**
+   * Subscribes to the channel (waiting for Redis as long as it takes). Once subscribed, it
+   * flushes L1: what was cached before could have missed an invalidation.
+   */
+  start(): void {
+    this.options.subscriber.subscribe(this.options.channel).then(() => {
+      if (this.closed) return;
+      this.subscribed = true;
+      this.options.onGap('subscribed');
+      this.options.observer.bus('flush');
+    }, () => { /* closed before it could subscribe */ });
   }
 
   /** Sends a message to every other instance; never throws. */

@@ -88,7 +88,7 @@ class TwoTierCache implements Cache {
           onMessage: (message) => this.applyPeerMessage(message),
           onGap: () => this.flushL1(),
         });
-        void this.bus.start();
+        this.bus.start();
       }
     } else if (options.bus === true) {
       throw new TypeError('createCache: bus: true needs l2 (the bus runs over Redis pub/sub)');

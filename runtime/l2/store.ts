@@ -192,7 +192,8 @@ export class RedisL2 {
     const connectionName = `${this.deps.namespace}:bus`;
     return this.client instanceof Cluster
       ? this.client.duplicate(undefined, { redisOptions: { ...this.client.options.redisOptions, connectionName } })
-      : this.client.duplicate({ connectionName });
+      // No command timeout and no retry limit: SUBSCRIBE waits for Redis however long it is away.
+      : this.client.duplicate({ connectionName, commandTimeout: undefined, maxRetriesPerRequest: null, enableAutoPipelining: false });
   }
 
   /** Closes the connection if the cache opened it. */

@@ -23,6 +23,11 @@ function cacheOn(url: string, namespace = uniqueNamespace('failures')) {
   return { cache, clock, observer, logger, namespace };
 }
 
+/** The bus flushes L1 once it is subscribed; warm entries after that. */
+async function subscribed(env: ReturnType<typeof cacheOn>): Promise<void> {
+  await until(() => (env.observer.counts.get('bus:flush') ?? 0) >= 1, 'the bus subscription');
+}
+
 async function server(args: string[] = [], port?: number): Promise<RunningService> {
   const s = await startRedisServer({ args, ...(port ? { port } : {}) });
   cleanup.push(() => s.stop());
@@ -59,6 +64,7 @@ describe('Redis failures', () => {
   it('going down mid-traffic: L1 keeps answering, misses go to the loader, recovery is automatic', async () => {
     const s = await server();
     const env = cacheOn(s.url);
+    await subscribed(env);
     await env.cache.getOrSet('warm', async () => 'cached', { ttl: 600 });
     await s.stop();
     expect(await env.cache.fetch('warm', async () => 'origin', { ttl: 600 })).toMatchObject({ tier: 'l1', value: 'cached' });
@@ -74,6 +80,7 @@ describe('Redis failures', () => {
   it('hung (SIGSTOP): every call answers within the command timeout, then the circuit skips Redis', async () => {
     const s = await server();
     const env = cacheOn(s.url);
+    await subscribed(env);
     await env.cache.getOrSet('warm', async () => 'cached', { ttl: 600 });
     s.pause();
     try {
@@ -92,6 +99,7 @@ describe('Redis failures', () => {
   it('slow (DEBUG SLEEP): the request is answered by the loader while Redis still sleeps', async () => {
     const s = await server();
     const env = cacheOn(s.url);
+    await subscribed(env);
     await env.cache.getOrSet('warm', async () => 'cached', { ttl: 600 });
     const admin = new Redis(s.url);
     cleanup.push(async () => { admin.disconnect(); });

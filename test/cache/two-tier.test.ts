@@ -9,7 +9,8 @@ const raw = new Redis(redisUrl);
 const open: Cache[] = [];
 const namespaces: string[] = [];
 
-function pair(options: Partial<CreateCacheOptions> = {}) {
+/** Two instances of one fresh namespace, once their bus (if any) is subscribed: its first flush is behind them. */
+async function pair(options: Partial<CreateCacheOptions> = {}) {
   const namespace = uniqueNamespace('two-tier');
   namespaces.push(namespace);
   const clock = manualClock();
@@ -19,7 +20,12 @@ function pair(options: Partial<CreateCacheOptions> = {}) {
     open.push(cache);
     return { cache, observer };
   };
-  return { namespace, clock, a: make(), b: make() };
+  const a = make();
+  const b = make();
+  if (options.bus !== false) {
+    await until(() => [a, b].every((x) => (x.observer.counts.get('bus:flush') ?? 0) >= 1), 'the bus subscriptions');
+  }
+  return { namespace, clock, a, b };
 }
 
 /** Resolves once both instances of the pair are subscribed to the namespace's bus channel. */
@@ -49,7 +55,7 @@ afterAll(async () => {
 
 describe('L2', () => {
   it('fills the other instance from L2, then serves it from its L1', async () => {
-    const { a, b } = pair();
+    const { a, b } = await pair();
     let calls = 0;
     const loader = async () => ({ id: 1, calls: ++calls });
     expect(await a.cache.fetch('k', loader, { ttl: 60 })).toMatchObject({ status: 'miss', tier: 'origin' });
@@ -59,7 +65,7 @@ describe('L2', () => {
   });
 
   it('keeps bytes as bytes and decides freshness from the stored times and the injected clock', async () => {
-    const { a, b, clock } = pair();
+    const { a, b, clock } = await pair();
     let n = 0;
     const loader = async () => Buffer.from(`body-${++n}`);
     await a.cache.getOrSet('bytes', loader, { ttl: 10, swr: 100 });
@@ -72,14 +78,14 @@ describe('L2', () => {
   });
 
   it('shared: false never touches Redis', async () => {
-    const { a, namespace } = pair();
+    const { a, namespace } = await pair();
     await a.cache.getOrSet('private', async () => 'mine', { ttl: 60, shared: false });
     expect(await a.cache.get('private')).toBe('mine');
     expect(await raw.keys(`${namespace}:*e:private`)).toEqual([]);
   });
 
   it('compresses large values above compressAbove and reads them back', async () => {
-    const { a, b, namespace } = pair({ l2: { redis: redisUrl, compressAbove: 1024 } });
+    const { a, b, namespace } = await pair({ l2: { redis: redisUrl, compressAbove: 1024 } });
     const big = { text: 'abc'.repeat(10_000) };
     await a.cache.set('big', big, { ttl: 60 });
     const [key] = await raw.keys(`${namespace}:*e:big`);
@@ -90,7 +96,7 @@ describe('L2', () => {
 
 describe('tags across instances', () => {
   it('invalidating a tag drops it from L2 and from the other instance\'s L1', async () => {
-    const { a, b, namespace } = pair();
+    const { a, b, namespace } = await pair();
     await busReady(namespace);
     let n = 0;
     const loader = async () => `v${++n}`;
@@ -110,7 +116,7 @@ describe('tags across instances', () => {
     { name: 'request tags', opts: { tags: ['product:9'] } },
     { name: 'response-derived tags', opts: { tagsFrom: (v: { ids: number[] }) => v.ids.map((id) => `product:${id}`) } },
   ])('the race: an invalidation during a slow loader never leaves its result servable ($name)', async ({ opts }) => {
-    const { a, b, namespace } = pair();
+    const { a, b, namespace } = await pair();
     await busReady(namespace);
     const slow = deferred<{ ids: number[]; v: string }>();
     let calls = 0;
@@ -127,7 +133,7 @@ describe('tags across instances', () => {
   });
 
   it('the race without the bus: Redis alone refuses the outdated write', async () => {
-    const { a, b } = pair({ bus: false });
+    const { a, b } = await pair({ bus: false });
     const slow = deferred<string>();
     let calls = 0;
     const loader = () => (++calls === 1 ? slow.promise : Promise.resolve('new'));
@@ -142,7 +148,7 @@ describe('tags across instances', () => {
 
 describe('stampede across instances', () => {
   it('500 concurrent getOrSet on a cold key over two instances call the loader once', async () => {
-    const { a, b } = pair();
+    const { a, b } = await pair();
     let calls = 0;
     const loader = async () => { calls++; await new Promise((r) => setImmediate(r)); return 'v'; };
     const all = await Promise.all(Array.from({ length: 500 }, (_, i) => (i % 2 ? a : b).cache.getOrSet('cold', loader, { ttl: 60 })));
@@ -151,7 +157,7 @@ describe('stampede across instances', () => {
   });
 
   it('a waiter loads itself when the lease owner fails', async () => {
-    const { a, b } = pair();
+    const { a, b } = await pair();
     const ownerGate = deferred<string>();
     let aCalls = 0;
     const ownerRun = a.cache.getOrSet('k', () => { aCalls++; return ownerGate.promise; }, { ttl: 60 });
@@ -165,7 +171,7 @@ describe('stampede across instances', () => {
 
 describe('the bus', () => {
   it('delete and clear reach the other instance', async () => {
-    const { a, b, namespace } = pair();
+    const { a, b, namespace } = await pair();
     await busReady(namespace);
     await a.cache.set('x', 1, { ttl: 60 });
     await a.cache.set('y', 2, { ttl: 60 });
@@ -181,7 +187,7 @@ describe('the bus', () => {
   });
 
   it('a sequence gap flushes L1', async () => {
-    const { a, namespace } = pair();
+    const { a, namespace } = await pair();
     await busReady(namespace);
     await a.cache.set('k', 1, { ttl: 60, shared: false });
     const ch = `${namespace}:bus`;
@@ -194,7 +200,7 @@ describe('the bus', () => {
   });
 
   it('CLIENT KILL of the subscriber between invalidations: no stale value after it reconnects', async () => {
-    const { a, b, namespace } = pair();
+    const { a, b, namespace } = await pair();
     await busReady(namespace);
     let n = 0;
     const loader = async () => `v${++n}`;
