@@ -6,7 +6,7 @@
  * type check covers it.
  */
 import { cachedFetch, renderTags } from '../../../runtime/index.js';
-import type { CachePolicy, RouteCache, TagTemplateSpec } from '../../../runtime/index.js';
+import type { Cache, CachePolicy, TagTemplateSpec } from '../../../runtime/index.js';
 
 /** An answer outside 2xx: the status, the parsed body and the operation that got it. */
 export class ApiError extends Error {
@@ -24,7 +24,7 @@ export interface ClientOptions {
   /** Where the API lives, e.g. `https://api.example.com/v1`. */
   baseUrl: string;
   /** A cache from createCache(): responses are cached per x-cache and the server's Cache-Control. */
-  cache?: RouteCache;
+  cache?: Cache;
   /** The fetch to call (default: globalThis.fetch). */
   fetch?: typeof fetch;
   /** Headers sent with every request (e.g. Authorization), or a function returning them. */
@@ -78,7 +78,7 @@ export function createCaller<Ops extends Record<string, ClientOperation>>(option
   const plainFetch = options.fetch ?? globalThis.fetch;
   const { cache } = options;
   // Through the cache, reads without x-cache still honour the server's Cache-Control (RFC 9111 private cache).
-  const httpFetch: typeof fetch = cache ? cachedFetch(cache as never, { fetch: plainFetch }) : plainFetch;
+  const httpFetch: typeof fetch = cache ? cachedFetch(cache, { fetch: plainFetch }) : plainFetch;
 
   const send = async (operationId: string, op: ClientOperation, args: CallArgs, viaFetch: typeof fetch): Promise<unknown> => {
     const common = typeof options.headers === 'function' ? options.headers() : options.headers ?? {};
