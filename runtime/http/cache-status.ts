@@ -2,7 +2,7 @@
 
 export interface CacheStatusResult {
   status: 'hit' | 'stale' | 'miss' | 'bypass';
-  /** Seconds of freshness left (negative: stale by that much). */
+  /** Seconds of freshness left (negative: stale by that much); written for hit and stale only. */
   ttl?: number;
   /** The response was stored after going forward. */
   stored?: boolean;
@@ -32,7 +32,8 @@ export function cacheStatus(result: CacheStatusResult, name = 'cachegen'): strin
       out += '; fwd=bypass';
   }
   if (result.fwdStatus !== undefined && result.status !== 'hit' && result.status !== 'stale') out += `; fwd-status=${result.fwdStatus}`;
-  if (result.ttl !== undefined && Number.isFinite(result.ttl)) {
+  // ttl describes what was served from the cache; a forwarded response has none (RFC 9211 examples).
+  if (result.ttl !== undefined && Number.isFinite(result.ttl) && (result.status === 'hit' || result.status === 'stale')) {
     const ttl = Math.trunc(result.ttl);
     out += `; ttl=${result.status === 'stale' && ttl >= 0 ? -1 : ttl}`;
   }

@@ -66,6 +66,8 @@ describe('cacheStatus', () => {
     [{ status: 'hit', ttl: 42 }, undefined, 'cachegen; hit; ttl=42'],
     [{ status: 'stale', ttl: -3, detail: 'stale-while-revalidate' }, undefined, 'cachegen; hit; ttl=-3; detail=stale-while-revalidate'],
     [{ status: 'miss', stored: true }, undefined, 'cachegen; fwd=miss; stored'],
+    [{ status: 'miss', ttl: 60, stored: true }, undefined, 'cachegen; fwd=miss; stored'],
+    [{ status: 'miss', fwd: 'stale', fwdStatus: 304 }, undefined, 'cachegen; fwd=stale; fwd-status=304'],
     [{ status: 'bypass', detail: 'private without identity' }, 'edge', 'edge; fwd=bypass; detail="private without identity"'],
     [{ status: 'hit', ttl: 1 }, 'my cache', '"my cache"; hit; ttl=1'],
   ])('%j', (result, name, want) => {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { graphqlKey, normalizeOperation } from '../../runtime/graphql/index.js';
+
+describe('graphqlKey', () => {
+  it.each<[string, Parameters<typeof graphqlKey>[0], Parameters<typeof graphqlKey>[0]]>([
+    ['field order', { query: '{ user(id: 1) { name email } }' }, { query: '{ user(id: 1) { email name } }' }],
+    ['whitespace and comments', { query: '{ user(id: 1) { name } }' }, { query: '# who\n{\n  user( id : 1 ) {\n name # the name\n }\n}' }],
+    ['argument order', { query: '{ users(first: 2, after: "x") { name } }' }, { query: '{ users(after: "x", first: 2) { name } }' }],
+    ['input-object field order', { query: '{ search(filter: { a: 1, b: { d: 2, c: 3 } }) { id } }' }, { query: '{ search(filter: { b: { c: 3, d: 2 }, a: 1 }) { id } }' }],
+    ['a fragment and its inline form', { query: 'query Q { user(id: 1) { ...F } } fragment F on User { name email }' }, { query: 'query Q { user(id: 1) { ... on User { email name } } }' }],
+    ['variable order', { query: 'query Q($id: ID!) { user(id: $id) { name } }', variables: { id: 1, locale: 'en' } }, { query: 'query Q($id: ID!) { user(id: $id) { name } }', variables: { locale: 'en', id: 1 } }],
+    ['variable definition order', { query: 'query Q($a: Int, $b: Int) { f(a: $a, b: $b) }' }, { query: 'query Q($b: Int, $a: Int) { f(a: $a, b: $b) }' }],
+    ['unused operations in the document', { query: 'query A { a } query B { b }', operationName: 'A' }, { query: 'query A { a }', operationName: 'A' }],
+  ])('shares a key across %s', (_name, a, b) => {
+    expect(graphqlKey(a)).toBe(graphqlKey(b));
+  });
+
+  it.each<[string, Parameters<typeof graphqlKey>[0], Parameters<typeof graphqlKey>[0]]>([
+    ['aliases (they change the response shape)', { query: '{ user(id: 1) { name } }' }, { query: '{ user(id: 1) { fullName: name } }' }],
+    ['swapped aliases', { query: '{ a: x b: y }' }, { query: '{ a: y b: x }' }],
+    ['argument values', { query: '{ user(id: 1) { name } }' }, { query: '{ user(id: 2) { name } }' }],
+    ['variable values', { query: 'query Q($id: ID!) { user(id: $id) { name } }', variables: { id: 1 } }, { query: 'query Q($id: ID!) { user(id: $id) { name } }', variables: { id: '1' } }],
+    ['selected operation', { query: 'query A { a } query B { b }', operationName: 'A' }, { query: 'query A { a } query B { b }', operationName: 'B' }],
+    ['operation name', { query: 'query A { a }' }, { query: 'query B { a }' }],
+    ['list order', { query: '{ f(ids: [1, 2]) }' }, { query: '{ f(ids: [2, 1]) }' }],
+    ['directives', { query: '{ a @include(if: true) }' }, { query: '{ a @include(if: false) }' }],
+    ['a variable value that looks like a delimiter', { query: 'query Q($s: String) { f(s: $s) }', variables: { s: 'x|y' } }, { query: 'query Q($s: String) { f(s: $s) }', variables: { s: 'x', t: 'y' } }],
+  ])('gives different keys for different %s', (_name, a, b) => {
+    expect(graphqlKey(a)).not.toBe(graphqlKey(b));
+  });
+
+  it.each([
+    ['{ user(id: 1) { name }', /does not parse/],
+    ['query A { a } query B { b }', /2 operations/],
+    ['{ ...Missing }', /unknown fragment/],
+    ['{ ...A } fragment A on Q { ...A }', /spreads itself/],
+  ])('refuses %s with a clear error', (query, message) => {
+    expect(() => normalizeOperation(query)).toThrow(message);
+  });
+
+  it('reports the operation type, so only queries are cached', () => {
+    expect(normalizeOperation('mutation M { likePost(id: 1) }').operationType).toBe('mutation');
+    expect(normalizeOperation('subscription S { onPost }').operationType).toBe('subscription');
+    expect(normalizeOperation('{ a }').operationType).toBe('query');
+  });
+});
