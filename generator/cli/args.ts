@@ -1,6 +1,8 @@
 /** Command-line parsing shared by the commands: node's parseArgs, errors that name the option. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+type ParsedResults<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
+
 /** A usage mistake; the CLI prints it and exits 2. */
 export class UsageError extends Error {
   constructor(message: string) {
@@ -12,7 +14,7 @@ export class UsageError extends Error {
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses `args` against `options`; unknown options and missing values become UsageErrors. */
-export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O) {
+export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O): ParsedResults<{ args: string[]; options: O; allowPositionals: true; strict: true }> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {

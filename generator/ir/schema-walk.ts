@@ -84,7 +84,8 @@ export function lookupField(root: Record<string, unknown>, schema: unknown, path
           const result = step(variant.items, index + 1);
           if (result.found) return result;
           firstMiss ??= result;
-        } else if (!hasShape(variant)) open = true;
+        } else if (!declaresType(variant) || typeIncludes(variant, 'array')) open = true;
+        else firstMiss ??= { found: false, missing: '[]', at: path.slice(0, index) };
         continue;
       }
       const properties = variant.properties as Record<string, unknown> | undefined;
@@ -98,6 +99,14 @@ export function lookupField(root: Record<string, unknown>, schema: unknown, path
     return firstMiss ?? { found: false, missing: segment, at: path.slice(0, index) };
   };
   return step(schema, 0);
+}
+
+function declaresType(schema: JsonSchema): boolean {
+  return schema.type !== undefined || schema.properties !== undefined;
+}
+
+function typeIncludes(schema: JsonSchema, type: string): boolean {
+  return schema.type === type || (Array.isArray(schema.type) && schema.type.includes(type));
 }
 
 /** True when a schema constrains its shape (so a missing property really is missing). */

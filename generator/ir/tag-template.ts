@@ -27,9 +27,11 @@ export function parseTagTemplate(source: string): { parts: TagPart[] } | { error
 
 function parseExpression(expression: string): TagPart | { error: string } {
   if (!expression) return { error: 'empty "{}"' };
-  const dot = expression.indexOf('.');
+  // `response[].id`: a top-level array has `[]` straight after the source name.
+  const topArray = /^(response|body)(?=\[)/.exec(expression);
+  const dot = topArray ? topArray[1]!.length : expression.indexOf('.');
   const head = dot === -1 ? expression : expression.slice(0, dot);
-  const tail = dot === -1 ? '' : expression.slice(dot + 1);
+  const tail = dot === -1 ? '' : topArray ? expression.slice(dot) : expression.slice(dot + 1);
   switch (dot === -1 ? '' : head) {
     case '':
       if (!/^[A-Za-z0-9_\-]+$/.test(expression)) return { error: `"{${expression}}" is not a path parameter name` };
@@ -64,6 +66,11 @@ function splitFieldPath(text: string): string[] | undefined {
   return path;
 }
 
+/** `['items', '[]', 'id']` → `items[].id`; `['[]', 'id']` → `[].id`. */
+export function formatFieldPath(path: readonly string[]): string {
+  return path.reduce((text, segment) => (segment === '[]' ? `${text}[]` : text ? `${text}.${segment}` : segment), '');
+}
+
 /** Renders parts back to template text (used in messages). */
 export function formatTagParts(parts: TagPart[]): string {
   return parts
@@ -78,7 +85,7 @@ export function formatTagParts(parts: TagPart[]): string {
           return `{${part.kind}.${part.name}}`;
         case 'response':
         case 'body':
-          return `{${part.kind}.${part.path.join('.').replace(/\.\[\]/g, '[]')}}`;
+          return `{${part.kind}${part.path[0] === '[]' ? '' : '.'}${formatFieldPath(part.path)}}`;
       }
     })
     .join('');

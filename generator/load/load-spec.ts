@@ -37,6 +37,10 @@ function detectVersion(sources: SourceSet, file: string): '3.0' | '3.1' {
   const match = typeof version === 'string' ? /^3\.(0|1)\.\d+/.exec(version) : null;
   if (!match) {
     const where = sources.locate(file, ['openapi']);
+    const swagger = (root as Record<string, unknown>).swagger;
+    if (swagger !== undefined && version === undefined) {
+      throw new SpecLoadError(`is Swagger ${String(swagger)}; cachegen reads OpenAPI 3.0 and 3.1 (convert it first, e.g. with swagger2openapi)`, file, 1, 1);
+    }
     const found = version === undefined ? 'no `openapi` field' : `openapi: ${JSON.stringify(version)}`;
     throw new SpecLoadError(`only OpenAPI 3.0 and 3.1 are supported (found ${found})`, file, where.line, where.column);
   }
@@ -61,7 +65,9 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     const problemFile = where?.source.absoluteRef ?? absolute;
     // Files that do not parse surface here as well; re-reading them gives the precise position.
     if (problemFile !== absolute) sources.get(problemFile);
-    const position = where ? sources.position(problemFile, fromPointer(where.pointer ?? '#')) : undefined;
+    // Point at the `$ref` itself when the problem is about one.
+    const segments = [...fromPointer(where?.pointer ?? '#'), ...(/\$ref/.test(problem.message) ? ['$ref'] : [])];
+    const position = where ? sources.position(problemFile, segments) : undefined;
     throw new SpecLoadError(problem.message, problemFile, position?.line, position?.column);
   }
   const files = [absolute, ...[...result.fileDependencies].map((f) => resolvePath(f)).filter((f) => f !== absolute)];

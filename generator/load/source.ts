@@ -22,6 +22,8 @@ export interface SourceFile {
 export function parseSource(file: string, text: string): SourceFile {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
+  // YAML accepts things JSON does not (trailing commas, comments): hold .json files to JSON.
+  if (/\.json$/i.test(file) && document.errors.length === 0) checkJson(file, text, lines);
   const error = document.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
@@ -29,6 +31,17 @@ export function parseSource(file: string, text: string): SourceFile {
     throw new SpecLoadError(`does not parse: ${message}`, file, pos?.line ?? 1, pos?.col ?? 1);
   }
   return { file, text, value: document.toJS({ maxAliasCount: -1 }), document, lines };
+}
+
+function checkJson(file: string, text: string, lines: LineCounter): void {
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const position = /position (\d+)/.exec(message);
+    const { line, col } = lines.linePos(position ? Number(position[1]) : 0);
+    throw new SpecLoadError(`is not valid JSON: ${message.replace(/ in JSON at position.*$/, '')}`, file, line, col);
+  }
 }
 
 /** A `$ref` resolved to the file and pointer it names. */

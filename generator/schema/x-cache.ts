@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-const seconds = z.number().int().nonnegative();
+const seconds = z.number({ error: 'must be a number of seconds' }).int('must be a whole number of seconds').min(0, 'must be 0 or more seconds');
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name (or "*")');
 
 /** Fields shared by `x-cache` and `x-cache-defaults`. Unknown fields are errors (catches typos). */

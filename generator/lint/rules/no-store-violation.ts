@@ -3,6 +3,7 @@
  * or a cached response whose schema holds a secret-looking field (password, token, apiKey, ssn, ...).
  */
 import { collectFields } from '../../ir/schema-walk.js';
+import { formatFieldPath } from '../../ir/tag-template.js';
 import type { JsonSchema } from '../../ir/types.js';
 import type { Rule } from '../types.js';
 import { describe, isMutation, successResponses } from './helpers.js';
@@ -66,7 +67,7 @@ export const noStoreViolation: Rule<NoStoreOptions> = {
           if (!media.schema) continue;
           for (const field of collectFields(ir.bundled, media.schema)) {
             const reason = secretReason(field.name, field.schema, options.names);
-            const path = field.path.join('.').replace(/\.\[\]/g, '[]');
+            const path = formatFieldPath(field.path);
             if (!reason || reported.has(path)) continue;
             reported.add(path);
             const shared = policy.scope === 'public';

@@ -1,5 +1,6 @@
 /** unknown-tag-parameter: a tag template names a parameter or body field the operation does not have. */
 import { lookupField } from '../../ir/schema-walk.js';
+import { formatFieldPath } from '../../ir/tag-template.js';
 import type { IrDocument, IrOperation, JsonSchema, TagPart, TagTemplate } from '../../ir/types.js';
 import type { Rule } from '../types.js';
 import { describe, successResponses } from './helpers.js';
@@ -11,7 +12,7 @@ function jsonSchemas(content: Record<string, { schema?: JsonSchema }>): JsonSche
 }
 
 function fieldText(part: { path: string[] }): string {
-  return part.path.join('.').replace(/\.\[\]/g, '[]');
+  return (part.path[0] === '[]' ? '' : '.') + formatFieldPath(part.path);
 }
 
 /** Why `part` cannot be filled in for `op`, or undefined when it can. */
@@ -32,15 +33,15 @@ function problemWith(ir: IrDocument, op: IrOperation, part: TagPart, template: T
       const schemas = part.kind === 'response' ? successResponses(op).flatMap((r) => jsonSchemas(r.content)) : jsonSchemas(op.requestBody?.content ?? {});
       if (schemas.length === 0) {
         // A response without a declared schema cannot be checked; a missing request body can.
-        return part.kind === 'body' ? `"{body.${fieldText(part)}}" in "${template.source}": ${describe(op)} has no JSON request body` : undefined;
+        return part.kind === 'body' ? `"{body${fieldText(part)}}" in "${template.source}": ${describe(op)} has no JSON request body` : undefined;
       }
       const misses = schemas.map((schema) => lookupField(ir.bundled, schema, part.path));
       if (misses.some((m) => m.found)) return undefined;
       const miss = misses[0]!;
       if (miss.found) return undefined;
-      const parent = miss.at.length ? `${part.kind}.${miss.at.join('.').replace(/\.\[\]/g, '[]')}` : `the ${part.kind === 'response' ? 'response' : 'request'} body`;
+      const parent = miss.at.length ? `${part.kind}${fieldText({ path: miss.at })}` : `the ${part.kind === 'response' ? 'response' : 'request'} body`;
       const why = miss.missing === '[]' ? `${parent} is not an array` : `${parent} has no field "${miss.missing}"`;
-      return `"{${part.kind}.${fieldText(part)}}": ${why} in the schema of ${describe(op)}`;
+      return `"{${part.kind}${fieldText(part)}}": ${why} in the schema of ${describe(op)}`;
     }
   }
 }
