@@ -7,6 +7,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { CacheObserver, CacheResultKind, CacheTier, CircuitState, InvalidationSource } from './observer.js';
 import { DEFAULT_HIT_BUCKETS, DEFAULT_MISS_BUCKETS, HistogramCounts, assertBuckets } from './histogram.js';
 import { SlidingWindow } from './window.js';
+import { coarseNow } from './coarse-clock.js';
 import { CIRCUIT_STATE_VALUE, DEFAULT_METRIC_PREFIX, assertMetricPrefix, metricNames, type MetricNames } from './names.js';
 import { ScrapedMetric, histogramValues, type ScrapedValue } from './scraped.js';
 
@@ -22,7 +23,7 @@ export interface PrometheusObserverOptions {
   prefix?: string;
   /** Length of the weighted-miss-cost window in seconds; default 60. */
   windowSeconds?: number;
-  /** Milliseconds since some epoch, like Date.now (the default); tests inject their own. */
+  /** Milliseconds since some epoch, like Date.now; tests inject their own. Default: Date.now read at most every 100 ms. */
   clock?: () => number;
   /** Histogram upper bounds in seconds. */
   buckets?: { hit?: readonly number[]; miss?: readonly number[] };
@@ -125,7 +126,7 @@ class PrometheusCacheObserver implements PrometheusObserver {
     this.missBounds = options.buckets?.miss ?? DEFAULT_MISS_BUCKETS;
     assertBuckets(this.hitBounds, 'createPrometheusObserver: buckets.hit');
     assertBuckets(this.missBounds, 'createPrometheusObserver: buckets.miss');
-    this.clock = options.clock ?? Date.now;
+    this.clock = options.clock ?? coarseNow;
     this.registry = options.registry ?? new Registry();
     this.names = metricNames(prefix);
     const existing = this.registry.getSingleMetric(this.names.requests);

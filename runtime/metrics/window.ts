@@ -9,6 +9,8 @@ export class SlidingWindow {
   private readonly missSeconds: Float64Array;
   /** The whole second the newest slot belongs to. */
   private second = Number.NEGATIVE_INFINITY;
+  /** Index of that second's slot in the ring. */
+  private slot = 0;
 
   constructor(readonly seconds: number) {
     this.requests = new Float64Array(seconds);
@@ -18,7 +20,8 @@ export class SlidingWindow {
 
   /** Counts one request at `nowSecond`; a miss adds how long answering it took. */
   record(nowSecond: number, missSeconds: number | undefined): void {
-    const slot = this.advance(nowSecond);
+    // The common case (same second as the last request) costs one comparison.
+    const slot = nowSecond === this.second ? this.slot : this.advance(nowSecond);
     this.requests[slot]!++;
     if (missSeconds !== undefined) {
       this.misses[slot]!++;
@@ -57,8 +60,9 @@ export class SlidingWindow {
         }
       }
       this.second = nowSecond;
+      this.slot = ((nowSecond % this.seconds) + this.seconds) % this.seconds;
     }
     // A clock that steps back lands in the newest slot rather than corrupting an old one.
-    return ((this.second % this.seconds) + this.seconds) % this.seconds;
+    return this.slot;
   }
 }
