@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     const key = `product:${id}`;
     const category = id % 20;
     await a.set(key, { id, n }, { ttl: 600, tags: [`product:${id}`, `category:${category}`, 'table:products'] });
-    if ((await b.get(key)) === undefined) throw new Error(`setup: ${key} not readable on B`);
+    if ((await b.get(key)) === undefined) throw new Error(`setup: ${key} not readable on B; on A: ${JSON.stringify(await a.get(key))}; B again: ${JSON.stringify(await b.get(key))}`);
     const tag = `product:${id}`;
     const doneOnA = feed === 'postgres'
       ? new Promise<void>((resolve) => { const on = (tags: string[]) => { if (tags.includes(tag)) { listener.off('invalidated', on); resolve(); } }; listener.on('invalidated', on); })

@@ -35,6 +35,8 @@ export interface PostgresListenerOptions {
   waitBeforeReconnect?: (attempt: number) => Promise<void>;
   /** Seconds between liveness probes of the connection (default 30); a probe not answered within the same time drops the connection. */
   healthCheckInterval?: number;
+  /** Seconds to wait for a connection (and its LISTEN) before trying again (default 10). */
+  connectTimeout?: number;
   /** Where state changes are logged, once each (default console.warn). */
   log?: (message: string) => void;
 }
@@ -67,6 +69,8 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
   private loop: Promise<void> | undefined;
   private readonly pending = new Set<Promise<void>>();
   private pid: number | undefined;
+  /** Resolves (with the last error) when the current connection ends. */
+  private ended: Promise<Error | undefined> | undefined;
   private firstConnect: { promise: Promise<void>; resolve: () => void };
 
   constructor(options: PostgresListenerOptions) {
@@ -115,12 +119,15 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
   private async run(): Promise<void> {
     let attempt = 0;
     let wasConnected = false;
+    let reportedUnreachable = false;
     while (!this.closed) {
       let failure: Error | undefined;
       try {
         await this.connectOnce();
         attempt = 0;
         wasConnected = true;
+        if (reportedUnreachable) this.log('LISTEN connection established; mapped tables flushed');
+        reportedUnreachable = false;
         failure = await this.untilConnectionEnds();
       } catch (err) {
         failure = err as Error;
@@ -133,6 +140,10 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
         this.log(`lost the LISTEN connection (${failure?.message ?? 'closed'}); reconnecting, and flushing the mapped tables' tags once back`);
         this.emit('disconnected', failure);
         wasConnected = false;
+        reportedUnreachable = true;
+      } else if (!reportedUnreachable) {
+        this.log(`cannot LISTEN (${failure?.message ?? 'unknown error'}); retrying with backoff`);
+        reportedUnreachable = true;
       }
       attempt++;
       await this.waitBeforeReconnect(attempt);
@@ -140,12 +151,20 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
   }
 
   private async connectOnce(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, keepAlive: true, application_name: 'cachegen-cdc' });
-    // Without an error listener a dropped connection would crash the process.
-    client.on('error', () => undefined);
+    const client = new pg.Client({
+      connectionString: this.url,
+      keepAlive: true,
+      application_name: 'cachegen-cdc',
+      connectionTimeoutMillis: (this.options.connectTimeout ?? 10) * 1000,
+      query_timeout: (this.options.connectTimeout ?? 10) * 1000,
+    });
     client.on('notification', (message) => {
       if (message.channel === this.channel && message.payload !== undefined) this.track(this.onNotification(message.payload));
     });
+    // Watch for the end from the start: it can come during the flush below, before anyone waits for it.
+    let lastError: Error | undefined;
+    client.on('error', (err) => { lastError = err; });
+    this.ended = new Promise((resolve) => client.once('end', () => resolve(lastError)));
     try {
       await client.connect();
       await client.query(`LISTEN ${quoteIdent(this.channel)}`);
@@ -164,24 +183,28 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
   }
 
   /** Resolves when the current connection ends (the server went away, or a liveness probe failed). */
-  private untilConnectionEnds(): Promise<Error | undefined> {
+  private async untilConnectionEnds(): Promise<Error | undefined> {
     const client = this.client;
-    if (!client) return Promise.resolve(undefined);
-    return new Promise((resolve) => {
-      let lastError: Error | undefined;
-      const intervalMs = (this.options.healthCheckInterval ?? 30) * 1000;
-      const probe = setInterval(() => {
-        const timeout = setTimeout(() => {
-          lastError = new Error(`liveness probe not answered within ${intervalMs / 1000} s`);
-          // end() would wait for the hung server; destroying the socket is what frees us.
-          (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-        }, intervalMs);
-        client.query('SELECT 1').catch((err: Error) => { lastError = err; }).finally(() => clearTimeout(timeout));
+    const ended = this.ended;
+    if (!client || !ended) return undefined;
+    let probeFailure: Error | undefined;
+    const intervalMs = (this.options.healthCheckInterval ?? 30) * 1000;
+    const probe = setInterval(() => {
+      const timeout = setTimeout(() => {
+        probeFailure = new Error(`liveness probe not answered within ${intervalMs / 1000} s`);
+        // end() would wait for the hung server; destroying the socket is what frees us.
+        (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
       }, intervalMs);
-      probe.unref();
-      client.on('error', (err) => { lastError = err; });
-      client.once('end', () => { clearInterval(probe); resolve(lastError); });
-    });
+      client.query('SELECT 1').catch(() => undefined).finally(() => clearTimeout(timeout));
+    }, intervalMs);
+    probe.unref();
+    try {
+      const error = await ended;
+      // The probe's reason says more than pg's "Connection terminated unexpectedly".
+      return probeFailure ?? error;
+    } finally {
+      clearInterval(probe);
+    }
   }
 
   private async onNotification(payload: string): Promise<void> {
