@@ -86,9 +86,9 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
  * Loads a spec synchronously (for Redocly plugin rules, which cannot await): external `$ref`s are
  * inlined instead of being turned into components, which is all lint needs.
  */
-export function loadSpecSync(file: string): LoadedSpec {
+export function loadSpecSync(file: string, read?: (file: string) => string): LoadedSpec {
   const absolute = resolvePath(file);
-  const sources = new SourceSet();
+  const sources = new SourceSet(read);
   const openapiVersion = detectVersion(sources, absolute);
   const document = sources.get(absolute).value as Record<string, unknown>;
   const bundled = inlineExternalRefs(sources, absolute) as Record<string, unknown>;
