@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -8,6 +8,9 @@ import { main } from '../../generator/cli/main.js';
 import { createPrometheusObserver, registerMetricsRoute } from '../../runtime/metrics/index.js';
 import { freePort } from '../support/services.js';
 import { runPromtool } from './promtool.js';
+import { stringify } from 'yaml';
+import { dashboardQueries, GRAFANA_RANGE, type GrafanaPanel } from '../../generator/ops/index.js';
+import { parseDashboardConfig } from '../../generator/ops/config.js';
 
 /** Runs `cachegen <args>` in-process, capturing its output. */
 async function cachegen(args: string[], cwd = process.cwd()) {
@@ -84,16 +87,39 @@ describe('cachegen dashboard', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect(stdout).toContain('wrote ops/cachegen-dashboard.json');
-    const dashboard = JSON.parse(readFileSync(join(dir, 'ops/cachegen-dashboard.json'), 'utf8')) as { title: string; panels: Array<{ type: string; title: string }> };
+    const dashboard = JSON.parse(readFileSync(join(dir, 'ops/cachegen-dashboard.json'), 'utf8')) as { title: string; panels: GrafanaPanel[] };
     expect(dashboard.title).toBe('Catalog API');
     const rows = dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title.split(' ')[0]);
     expect(rows[0]).toBe('Overview');
     expect(rows).toContain('getFeatureFlags');
     expect(rows).not.toContain('setFeatureFlag'); // a mutation: nothing cached, no row
     const rules = readFileSync(join(dir, 'ops/cachegen-alerts.yml'), 'utf8');
-    const { status, output } = runPromtool(['check', 'rules', 'alerts.yml'], { 'alerts.yml': rules });
-    expect(output).toContain('SUCCESS');
+    // Every query of the dashboard file as loaded, and the rules file as written, through promtool.
+    const exprs = dashboardQueries(dashboard).map((q) => q.expr.replaceAll(GRAFANA_RANGE, '5m'));
+    const panels = stringify({ groups: [{ name: 'panels', rules: exprs.map((expr, i) => ({ record: `cachegen:panel_${i}`, expr })) }] });
+    const { status, output } = runPromtool(['check', 'rules', 'alerts.yml', 'panels.yml'], { 'alerts.yml': rules, 'panels.yml': panels });
+    expect(output).toContain('SUCCESS: 5 rules found');
+    expect(output).toContain(`SUCCESS: ${exprs.length} rules found`);
     expect(status).toBe(0);
+  });
+
+  it('reads dashboard settings from cache.config.mjs', async () => {
+    writeFileSync(join(dir, 'cache.config.mjs'), `export default ${JSON.stringify({
+      spec, output: 'generated', dashboard: { out: 'from-config', title: 'Shop', prefix: 'shop_', thresholds: { missCostSeconds: 0.2 } },
+    })};\n`);
+    try {
+      const { code, stderr } = await cachegen(['dashboard'], dir);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const dashboard = JSON.parse(readFileSync(join(dir, 'from-config/cachegen-dashboard.json'), 'utf8')) as { title: string; panels: GrafanaPanel[] };
+      expect(dashboard.title).toBe('Shop');
+      expect(dashboardQueries(dashboard).every((q) => !q.expr.includes('cachegen_'))).toBe(true);
+      const rules = readFileSync(join(dir, 'from-config/cachegen-alerts.yml'), 'utf8');
+      expect(rules).toContain('shop_miss_duration_seconds_sum');
+      expect(rules).toContain(') > 0.2');
+    } finally {
+      rmSync(join(dir, 'cache.config.mjs'));
+    }
   });
 
   it('names the missing spec file', async () => {
@@ -101,5 +127,20 @@ describe('cachegen dashboard', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('missing.yaml');
     expect(existsSync(join(dir, 'ops2'))).toBe(false);
+  });
+});
+
+describe('the dashboard section of cache.config.ts', () => {
+  it.each([
+    { value: { out: 'x', extra: 1 }, message: /^cache\.config\.ts: dashboard: .*extra/ },
+    { value: { thresholds: { hitRateDrop: 2 } }, message: /^cache\.config\.ts: dashboard\.thresholds\.hitRateDrop: / },
+    { value: { prefix: '1x' }, message: /^cache\.config\.ts: dashboard\.prefix: must be a valid Prometheus metric name prefix/ },
+  ])('rejects $value naming the option', ({ value, message }) => {
+    expect(() => parseDashboardConfig(value)).toThrow(message);
+  });
+
+  it('accepts a valid section and an absent one', () => {
+    expect(parseDashboardConfig(undefined)).toEqual({});
+    expect(parseDashboardConfig({ out: 'ops', thresholds: { missCostSeconds: 0.1 } })).toEqual({ out: 'ops', thresholds: { missCostSeconds: 0.1 } });
   });
 });
