@@ -92,7 +92,7 @@ describe('cachegen cdc sql', () => {
 
   it.each([
     { argv: ['sqll'], want: 'expected the subcommand "sql"' },
-    { argv: ['sql', '--config', 'nope.ts'], want: '--config nope.ts: file not found' },
+    { argv: ['sql', '--config', 'nope.ts'], want: 'nope.ts: config file not found' },
     { argv: ['sql', '--frobnicate'], want: "Unknown option '--frobnicate'" },
   ])('rejects $argv', async ({ argv, want }) => {
     const { code, stderr } = await run(...argv);

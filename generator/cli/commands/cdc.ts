@@ -2,15 +2,11 @@
  * `cachegen cdc sql`: prints (or with --apply installs) the PostgreSQL trigger functions and
  * triggers that announce row changes for cache invalidation, from `cdc.postgres` in the config.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../../config/load.js';
 import type { Command } from '../main.js';
 import { parseCdcConfig, type PostgresCdcConfig } from '../../../runtime/cdc/config.js';
 import { generateDropSql, generateTriggerSql } from '../../../runtime/cdc/postgres/sql.js';
-
-const CONFIG_FILE_NAMES = ['cache.config.ts', 'cache.config.mts', 'cache.config.js', 'cache.config.mjs'];
 
 const help = `Usage: cachegen cdc sql [--apply] [--drop] [--config FILE] [--database-url URL]
 
@@ -26,22 +22,6 @@ Options:
   --config FILE        The config file (default: cache.config.ts in the current folder).
   --database-url URL   The database for --apply (default: cdc.postgres.url, then DATABASE_URL).
 `;
-
-/** Finds and imports the config file (no build step: jiti), returning its default export. */
-async function importConfig(cwd: string, file: string | undefined): Promise<{ file: string; config: unknown }> {
-  const path = file ? resolve(cwd, file) : CONFIG_FILE_NAMES.map((n) => join(cwd, n)).find((f) => existsSync(f));
-  if (!path) throw new Error(`no config found: tried ${CONFIG_FILE_NAMES.join(', ')} in ${cwd} (pass --config FILE)`);
-  if (!existsSync(path)) throw new Error(`--config ${file}: file not found`);
-  const { createJiti } = await import('jiti');
-  // `import { defineConfig } from 'cachegen/config'` must resolve even before the package is built.
-  const configEntry = ['index.js', 'index.ts'].map((f) => join(dirname(fileURLToPath(import.meta.url)), '../../config', f)).find((f) => existsSync(f));
-  const jiti = createJiti(import.meta.url, { moduleCache: false, fsCache: false, alias: configEntry ? { 'cachegen/config': configEntry } : {} });
-  try {
-    return { file: path, config: await jiti.import(path, { default: true }) };
-  } catch (err) {
-    throw new Error(`${path}: cannot be loaded: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
 
 /** The validated cdc.postgres section; errors name the file and the option path. */
 function postgresSection(file: string, config: unknown): PostgresCdcConfig {
@@ -75,8 +55,8 @@ export const command: Command = {
       io.stderr.write(`cachegen cdc: expected the subcommand "sql", got ${positionals.length ? `"${positionals.join(' ')}"` : 'none'}\n\n${help}`);
       return 2;
     }
-    const { file, config } = await importConfig(io.cwd, values.config);
-    const postgres = postgresSection(file, config);
+    const config = await loadConfig({ cwd: io.cwd, ...(values.config ? { file: values.config } : {}) });
+    const postgres = postgresSection(config.configFile ?? 'config', config);
     const sql = values.drop ? generateDropSql(postgres) : generateTriggerSql(postgres);
     if (!values.apply) {
       io.stdout.write(sql);
