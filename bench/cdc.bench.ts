@@ -14,6 +14,7 @@
  * Uses DATABASE_URL / REDIS_URL / NATS_URL when set, else starts private servers.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { connect, type NatsConnection } from 'nats';
 import pg from 'pg';
@@ -164,12 +165,16 @@ async function main(): Promise<void> {
     }];
   })) as Record<Feed, { writes: number; p50Ms: number; p90Ms: number; p99Ms: number; maxMs: number; roundMediansMs: number[] }>;
   const targets = { postgres: 20, nats: 50 } as const;
-  const command = `WRITES=${WRITES} ROUNDS=${ROUNDS} npm run bench:cdc`;
+  // Service URLs may hold credentials: name the variables that were set, not their values.
+  const fromEnv = ['DATABASE_URL', 'REDIS_URL', 'NATS_URL'].filter((name) => process.env[name]).map((name) => `${name}=…`);
+  const command = [...fromEnv, `WRITES=${WRITES}`, `ROUNDS=${ROUNDS}`, 'npm run bench:cdc'].join(' ');
+  const load = loadavg().map((x) => x.toFixed(1)).join(', ');
   const result = {
     benchmark: 'cdc: write → invalidated on two instances',
     command,
     date: new Date().toISOString(),
     node: process.version,
+    loadAverage: loadavg(),
     services: { postgres: process.env.DATABASE_URL ? 'DATABASE_URL' : 'private', redis: process.env.REDIS_URL ? 'REDIS_URL' : 'private', nats: process.env.NATS_URL ? 'NATS_URL' : 'private' },
     targetsP99Ms: targets,
     setupRetries,
@@ -183,7 +188,7 @@ async function main(): Promise<void> {
   const lines = [
     '# CDC: write → invalidated on two instances',
     '',
-    `Command: \`${command}\` (${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, loopback, shared 2-core machine with other work running).`,
+    `Command: \`${command}\` (${new Date().toISOString().slice(0, 16)}Z, Node ${process.version}, loopback, ${cpus().length} cores shared with other work: load average ${load} at the end).`,
     '',
     'Time from the write until instance A finished `invalidateTags` and instance B (same Redis namespace, told over the bus) no longer returns the value. ' +
       `${ROUNDS} rounds, feeds alternated per round, ${WRITES} writes per feed, every sample verified on both instances.`,

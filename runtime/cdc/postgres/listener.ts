@@ -238,6 +238,7 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
   }
 
   private async waitBeforeReconnect(attempt: number): Promise<void> {
+    if (this.closed) return;
     const wait = (this.options.waitBeforeReconnect ?? defaultBackoff)(attempt);
     await Promise.race([wait, new Promise<void>((resolve) => { this.wakeFromWait = resolve; })]);
     this.wakeFromWait = undefined;
