@@ -21,7 +21,7 @@ export const emit: Emit = async (ir: IrDocument, options: EmitOptions = {}): Pro
   const runtimeImport = options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT;
   const project = createEmitProject();
   const files: GeneratedFile[] = [
-    { path: 'client.ts', contents: await emitClient(project, ir, runtimeImport) },
+    { path: 'client.ts', contents: await emitClient(ir, runtimeImport) },
     { path: 'index.ts', contents: emitIndex(ir) },
     { path: 'server.ts', contents: emitServer(project, ir, runtimeImport) },
     { path: 'types.ts', contents: await emitTypes(ir) },

@@ -36,15 +36,13 @@ export function quote(text: string): string {
  * and anything short enough on one line. Deterministic: key order is the value's.
  */
 export function codeLiteral(value: unknown, indent = ''): string {
-  const flat = flatLiteral(value);
-  if (flat.length + indent.length <= LINE_WIDTH || value === null || typeof value !== 'object') return flat;
+  const flat = flatLiteral(value, LINE_WIDTH - indent.length);
+  if (flat !== undefined) return flat;
   const inner = indent + '  ';
   if (Array.isArray(value)) {
-    if (value.length === 0) return '[]';
     return '[\n' + value.map((v) => inner + codeLiteral(v, inner) + ',\n').join('') + indent + ']';
   }
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  if (entries.length === 0) return '{}';
   return '{\n' + entries.map(([k, v]) => `${inner}${key(k)}: ${codeLiteral(v, inner)},\n`).join('') + indent + '}';
 }
 
@@ -52,15 +50,23 @@ function key(name: string): string {
   return IDENTIFIER.test(name) ? name : quote(name);
 }
 
-function flatLiteral(value: unknown): string {
+/** The one-line form, or undefined as soon as it would exceed `budget` characters (so nesting stays linear). */
+function flatLiteral(value: unknown, budget: number): string | undefined {
   if (value === null) return 'null';
   if (typeof value === 'string') return quote(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (Array.isArray(value)) return '[' + value.map(flatLiteral).join(', ') + ']';
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    if (entries.length === 0) return '{}';
-    return '{ ' + entries.map(([k, v]) => `${key(k)}: ${flatLiteral(v)}`).join(', ') + ' }';
+  if (typeof value !== 'object') throw new TypeError(`cannot print a ${typeof value} as generated code`);
+  const isArray = Array.isArray(value);
+  const entries = isArray ? (value as unknown[]).map((v) => [undefined, v] as const) : Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) return isArray ? '[]' : '{}';
+  let out = isArray ? '[' : '{ ';
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i]!;
+    const item = flatLiteral(v, budget - out.length);
+    if (item === undefined) return undefined;
+    out += (i > 0 ? ', ' : '') + (k === undefined ? '' : `${key(k)}: `) + item;
+    if (out.length > budget) return undefined;
   }
-  throw new TypeError(`cannot print a ${typeof value} as generated code`);
+  out += isArray ? ']' : ' }';
+  return out.length > budget ? undefined : out;
 }
