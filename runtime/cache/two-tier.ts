@@ -53,6 +53,9 @@ class TwoTierCache implements Cache {
   private readonly pendingTags = new Set<string>();
   private pendingClear = false;
   private closed = false;
+  /** Lease tokens: unique per instance and call, without a random draw per read. */
+  private readonly tokenPrefix = `${randomUUID()}:`;
+  private tokenSeq = 0;
 
   constructor(options: CreateCacheOptions) {
     this.observer = options.observer ?? noopObserver;
@@ -200,7 +203,7 @@ class TwoTierCache implements Cache {
     let token: string | undefined;
     if (this.l2 && options.shared !== false && !this.closed) {
       const l2 = this.l2;
-      token = randomUUID();
+      token = `${this.tokenPrefix}${++this.tokenSeq}`;
       const waitUntil = performance.now() + l2.leaseMs;
       let pause = 2;
       for (;;) {

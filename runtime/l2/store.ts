@@ -88,7 +88,6 @@ export class RedisL2 {
       maxRetriesPerRequest: 1,
       connectTimeout: Math.max(1000, timeout * 4),
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
-      enableAutoPipelining: true,
     };
     if (spec instanceof Redis || spec instanceof Cluster) {
       this.client = spec;
@@ -193,7 +192,7 @@ export class RedisL2 {
     return this.client instanceof Cluster
       ? this.client.duplicate(undefined, { redisOptions: { ...this.client.options.redisOptions, connectionName } })
       // No command timeout and no retry limit: SUBSCRIBE waits for Redis however long it is away.
-      : this.client.duplicate({ connectionName, commandTimeout: undefined, maxRetriesPerRequest: null, enableAutoPipelining: false });
+      : this.client.duplicate({ connectionName, commandTimeout: undefined, maxRetriesPerRequest: null });
   }
 
   /** Closes the connection if the cache opened it. */

@@ -15,6 +15,7 @@ function startPeer(): { call: (cmd: Record<string, unknown>) => Promise<unknown>
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, redisUrl, namespace], { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = new Map<number, (v: unknown) => void>();
   createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (!line.startsWith('{')) return; // not a reply
     const { id, result } = JSON.parse(line) as { id: number; result: unknown };
     waiting.get(id)?.(result);
     waiting.delete(id);
