@@ -1,4 +1,4 @@
-/** Terminal colours, only when writing to a TTY and NO_COLOR is unset (FORCE_COLOR forces them). */
+/** Terminal colours, only when writing to a TTY and NO_COLOR is unset (a non-empty FORCE_COLOR other than 0 forces them). */
 
 export interface Colors {
   red(text: string): string;
@@ -11,8 +11,8 @@ export interface Colors {
 
 /** Whether `stream` should get ANSI colours. */
 export function wantsColor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true;
 }
 
