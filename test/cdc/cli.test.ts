@@ -10,6 +10,7 @@ import { uniqueName } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cachegen-cdc-cli-'));
 const schema = uniqueName('cachegen_cdc');
+const channel = uniqueName('cli_chan');
 let db: pg.Client;
 
 function writeConfig(name: string, cdc: unknown): string {
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await db.connect();
   await db.query(`CREATE SCHEMA ${schema}`);
   await db.query(`CREATE TABLE ${schema}.products (id int PRIMARY KEY, category_id int, name text, description text)`);
-  writeConfig('cache.config.ts', { postgres: { channel: 'cli_test', tables: { products } } });
+  writeConfig('cache.config.ts', { postgres: { channel, tables: { products } } });
 });
 
 afterAll(async () => {
@@ -51,7 +52,7 @@ describe('cachegen cdc sql', () => {
     expect(code).toBe(0);
     expect(stdout).toContain(`CREATE OR REPLACE FUNCTION "${schema}"."cachegen_cdc_products"()`);
     expect(stdout).toContain(`DROP TRIGGER IF EXISTS cachegen_cdc_update ON "${schema}"."products";`);
-    expect(stdout).toContain(`pg_notify('cli_test', payload)`);
+    expect(stdout).toContain(`pg_notify('${channel}', payload)`);
     expect(stdout).toContain('jsonb_build_array(r."id"::text, r."category_id"::text)');
     expect(stdout).not.toContain('"name"');
     expect(stdout).not.toContain('"description"');
@@ -68,7 +69,7 @@ describe('cachegen cdc sql', () => {
     // The installed trigger announces a committed insert on its channel.
     const listener = new pg.Client({ connectionString: inject('databaseUrl') });
     await listener.connect();
-    await listener.query('LISTEN cli_test');
+    await listener.query(`LISTEN ${channel}`);
     const notified = new Promise<string | undefined>((resolve) => listener.once('notification', (m) => resolve(m.payload)));
     await db.query(`INSERT INTO ${schema}.products VALUES (1, 4, 'n', 'd')`);
     expect(JSON.parse((await notified) ?? '')).toEqual({ v: 1, s: schema, t: 'products', c: ['id', 'category_id'], r: [['1', '4']] });
