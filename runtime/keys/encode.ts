@@ -12,6 +12,8 @@
  * `A-Z a-z 0-9 - _ . ! ~ * ' ( ) %` (and `%uXXXX` for lone surrogates).
  */
 export function encodeComponent(text: string): string {
+  // Most key parts (ids, enum-like values) need no escaping: skip the allocation.
+  if (PLAIN.test(text)) return text;
   try {
     return encodeURIComponent(text);
   } catch {
@@ -42,6 +44,8 @@ function encodeIllFormed(text: string): string {
 }
 
 const KEEP = /^[A-Za-z0-9\-_.!~*'()]$/;
+/** Text that encodeURIComponent leaves unchanged. */
+const PLAIN = /^[A-Za-z0-9\-_.!~*'()]*$/;
 
 /**
  * Canonical encoding of one raw query-string component (a name or a value, as sent on the
@@ -49,6 +53,7 @@ const KEEP = /^[A-Za-z0-9\-_.!~*'()]$/;
  * `encodeComponent` would. Malformed escapes never throw: the bytes are kept as they are.
  */
 export function canonicalQueryComponent(raw: string): string {
+  if (PLAIN.test(raw)) return raw;
   if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return encodeComponent(raw);
   const spaced = raw.indexOf('+') === -1 ? raw : raw.replace(/\+/g, ' ');
   try {

@@ -63,6 +63,19 @@ export function createRestKeyer(options: RestKeyOptions): RestKeyer {
   const digest = isPrivate && options.secret ? createIdentityDigest(options.secret) : undefined;
   const identify = options.identify;
   const headsByOperation = new Map<string, string>();
+  // Cache hits are repeated requests: the same raw query string normalizes the same way, so
+  // remember the last few thousand (bounded, oldest first out, so unique queries cannot grow it).
+  const queryMemo = new Map<string, string>();
+  const normalizedQuery = (query: RestKeyInput['query']): string => {
+    if (typeof query !== 'string' || query.length > 1024) return normalizeQuery(query, filter);
+    let normalized = queryMemo.get(query);
+    if (normalized === undefined) {
+      normalized = normalizeQuery(query, filter);
+      if (queryMemo.size >= 4096) queryMemo.delete(queryMemo.keys().next().value!);
+      queryMemo.set(query, normalized);
+    }
+    return normalized;
+  };
 
   const identityOf = (input: RestKeyInput): string | undefined => {
     if (identify) {
@@ -104,7 +117,7 @@ export function createRestKeyer(options: RestKeyOptions): RestKeyer {
         first = false;
       }
     }
-    rest += '|q:' + normalizeQuery(input.query, filter);
+    rest += '|q:' + normalizedQuery(input.query);
     if (vary.length > 0) {
       rest += '|';
       for (let i = 0; i < vary.length; i++) {
