@@ -182,6 +182,8 @@ async function main(): Promise<void> {
     ratios: {
       postgresOverDirectP50: round3(summary.postgres.p50Ms / summary.direct.p50Ms),
       natsOverDirectP50: round3(summary.nats.p50Ms / summary.direct.p50Ms),
+      postgresOverDirectP99: round3(summary.postgres.p99Ms / summary.direct.p99Ms),
+      natsOverDirectP99: round3(summary.nats.p99Ms / summary.direct.p99Ms),
     },
   };
 
@@ -201,7 +203,9 @@ async function main(): Promise<void> {
       return `| ${feed} | ${s.writes} | ${s.p50Ms} | ${s.p90Ms} | ${s.p99Ms} | ${s.maxMs} | ${target} | ${s.roundMediansMs.join(', ')} |`;
     }),
     '',
-    `p50 ratio to the direct baseline: postgres ${result.ratios.postgresOverDirectP50}×, nats ${result.ratios.natsOverDirectP50}×.`,
+    `Ratio to the direct baseline: p50 postgres ${result.ratios.postgresOverDirectP50}×, nats ${result.ratios.natsOverDirectP50}×; ` +
+      `p99 postgres ${result.ratios.postgresOverDirectP99}×, nats ${result.ratios.natsOverDirectP99}×. ` +
+      'When the round medians of the baseline swing as much as those of the feeds, the swings are the machine, not the feed.',
     '',
     '- postgres: `UPDATE` (autocommit) → statement-level trigger → `NOTIFY` → the LISTEN connection → `invalidateTags` on A → Redis bus → B.',
     '- nats: a Debezium change event published to JetStream (standing in for Debezium Server, whose WAL-reading delay is not included) → durable consumer → `invalidateTags` → ack.',
