@@ -2,6 +2,7 @@
  * client.ts: templates/client.ts (ApiError, the caller) followed by `createClient(options)`,
  * one typed method per operationId. Plain text: the template is formatted source already.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IrDocument, IrOperation } from '../ir/types.js';
 import type { ClientOperation } from '../../templates/client.js';
@@ -9,14 +10,19 @@ import { doNotEditHeader } from './header.js';
 import { requestTypes, successBodyType, typeRoots } from './operation-shape.js';
 import { codeLiteral, quote } from './source-file.js';
 
-const TEMPLATE = new URL('../../templates/client.ts', import.meta.url);
+/** templates/client.ts from the sources (generator/emit) or from the built package (dist/generator/emit). */
+const TEMPLATE_CANDIDATES = ['../../templates/client.ts', '../../../templates/client.ts'].map((p) => new URL(p, import.meta.url));
 const TEMPLATE_RUNTIME_IMPORT = "'../runtime/index.js'";
 
 let templateText: Promise<string> | undefined;
 
 /** The client template's text, read once per process. */
 function clientTemplate(): Promise<string> {
-  templateText ??= readFile(TEMPLATE, 'utf8');
+  templateText ??= (async () => {
+    const found = TEMPLATE_CANDIDATES.find((url) => existsSync(url));
+    if (!found) throw new Error(`cachegen: templates/client.ts not found (looked at ${TEMPLATE_CANDIDATES.map((u) => u.pathname).join(', ')}); reinstall cachegen`);
+    return readFile(found, 'utf8');
+  })();
   return templateText;
 }
 
