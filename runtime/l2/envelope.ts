@@ -72,6 +72,18 @@ export function encodeEnvelope(meta: EntryMeta, value: Uint8Array, compressAbove
   return out;
 }
 
+/** Bytes of an envelope before its value (header and tags), when `bytes` holds all of them. */
+export function envelopeHeaderLength(bytes: Buffer): number | undefined {
+  if (bytes.byteLength < HEADER_BYTES) return undefined;
+  const count = bytes.readUInt16BE(42);
+  let pos = HEADER_BYTES;
+  for (let i = 0; i < count; i++) {
+    if (pos + 2 > bytes.byteLength) return undefined;
+    pos += 2 + bytes.readUInt16BE(pos);
+  }
+  return pos <= bytes.byteLength ? pos : undefined;
+}
+
 /** Reads an envelope; returns undefined for bytes that are not a version-1 envelope (e.g. written by another release). */
 export function decodeEnvelope(bytes: Buffer): DecodedEnvelope | undefined {
   if (bytes.byteLength < HEADER_BYTES || bytes.readUInt8(0) !== ENVELOPE_VERSION) return undefined;

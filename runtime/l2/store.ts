@@ -8,6 +8,7 @@
 import { Redis, Cluster, type RedisOptions } from 'ioredis';
 import type { CacheObserver, CircuitState } from '../metrics/observer.js';
 import { CircuitBreaker } from './circuit.js';
+import { envelopeHeaderLength } from './envelope.js';
 import { KeyLayout } from './layout.js';
 import { CLEAR_SCRIPT, INVALIDATE_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, WRITE_SCRIPT } from './scripts.js';
 
@@ -26,6 +27,8 @@ export interface L2Options {
   circuitFailures?: number;
   /** How long the circuit stays open before one probe, ms (default 1000, on the cache's clock). */
   circuitOpenMs?: number;
+  /** Entries longer than this are read with a plain GET after the Lua check of their prefix (default 16 KiB). */
+  inlineLimit?: number;
   /** Lifetime of the cross-instance loader lease, ms (default 5000): waiters call the loader themselves after it. */
   leaseMs?: number;
   /** Longest pause between polls of a waiter for the lease owner's value, ms (default 50). */
@@ -41,7 +44,7 @@ export interface L2Read {
 }
 
 interface ScriptCommands {
-  cachegenReadBuffer(entry: string, epoch: string, floor: string, lease: string, tagPrefix: string, token: string, leaseMs: number, now: number): Promise<[Buffer | null, number, number]>;
+  cachegenReadBuffer(entry: string, epoch: string, floor: string, lease: string, tagPrefix: string, token: string, leaseMs: number, now: number, inlineLimit: number): Promise<[Buffer | null, number, number, number]>;
   cachegenWrite(entry: string, floor: string, tagPrefix: string, envelope: Buffer, px: number, epoch: number, ...tags: string[]): Promise<number>;
   cachegenInvalidate(epoch: string, tagPrefix: string, ...tags: string[]): Promise<number>;
   cachegenClear(epoch: string, floor: string): Promise<number>;
@@ -69,6 +72,7 @@ export class RedisL2 {
   readonly leaseMs: number;
   readonly leasePollMs: number;
   readonly compressAbove: number;
+  readonly inlineLimit: number;
   private readonly owned: boolean;
   private readonly circuit: CircuitBreaker;
   private readonly scripts: ScriptCommands;
@@ -82,6 +86,7 @@ export class RedisL2 {
     this.leaseMs = positive(options.leaseMs ?? 5000, 'l2.leaseMs');
     this.leasePollMs = positive(options.leasePollMs ?? 50, 'l2.leasePollMs');
     this.compressAbove = options.compressAbove ?? Infinity;
+    this.inlineLimit = positive(options.inlineLimit ?? 16 * 1024, 'l2.inlineLimit');
     const spec = options.redis;
     const ours: RedisOptions = {
       commandTimeout: timeout,
@@ -129,9 +134,11 @@ export class RedisL2 {
     const l = this.layout;
     return this.run('get', async () => {
       try {
-        const [entry, epoch, lease] = await this.scripts.cachegenReadBuffer(
-          l.entry(p, key), l.epoch(p), l.clearFloor(p), l.lease(p, key), l.tagPrefix(p), leaseToken, this.leaseMs, now);
-        return { entry, epoch: Number(epoch), leaseAcquired: Number(lease) === 1 };
+        const [entry, epoch, lease, partial] = await this.scripts.cachegenReadBuffer(
+          l.entry(p, key), l.epoch(p), l.clearFloor(p), l.lease(p, key), l.tagPrefix(p), leaseToken, this.leaseMs, now, this.inlineLimit);
+        const read = { entry, epoch: Number(epoch), leaseAcquired: Number(lease) === 1 };
+        if (entry && Number(partial) === 1) read.entry = await this.fetchLarge(l.entry(p, key), entry);
+        return read;
       } catch (err) {
         // A timed-out read may still run once Redis answers, taking a lease nobody will use:
         // queue its release behind it (past the circuit) so waiters are not held for leaseMs.
@@ -139,6 +146,19 @@ export class RedisL2 {
         throw err;
       }
     });
+  }
+
+  /**
+   * The whole of a large entry the read script checked by its prefix. It is served only if
+   * its header and tags are still the ones checked (a write in between would differ: it is
+   * then treated as a miss, never served unchecked).
+   */
+  private async fetchLarge(key: string, prefix: Buffer): Promise<Buffer | null> {
+    const whole = await this.client.getBuffer(key);
+    if (!whole) return null;
+    const checked = envelopeHeaderLength(prefix);
+    if (checked === undefined || whole.length < checked || whole.compare(prefix, 0, checked, 0, checked) !== 0) return null;
+    return whole;
   }
 
   /** Stores an envelope unless one of its tags was invalidated after `epoch`. */

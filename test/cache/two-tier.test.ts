@@ -214,3 +214,24 @@ describe('the bus', () => {
     expect(await a.cache.getOrSet('k', loader, opts)).toBe('v2');
   });
 });
+
+describe('large entries (prefix checked in Lua, value fetched with GET)', () => {
+  it.each([
+    { name: 'few tags', tags: ['big:1'] },
+    { name: 'a tag list longer than the checked prefix', tags: ['big:1', ...Array.from({ length: 200 }, (_, i) => `filler-tag-${i}-${'x'.repeat(20)}`)] },
+  ])('are served whole and obey their tags ($name)', async ({ tags }) => {
+    const { a, b } = await pair();
+    const big = (n: number) => Buffer.alloc(64 * 1024, n);
+    let n = 0;
+    const loader = async () => big(++n);
+    await a.cache.getOrSet('big', loader, { ttl: 60, tags });
+    const got = await b.cache.fetch('big', loader, { ttl: 60, tags });
+    expect(got.tier).toBe('l2');
+    expect(Buffer.compare(got.value, big(1))).toBe(0);
+    await a.cache.invalidateTags(['big:1']);
+    await until(() => (b.observer.counts.get('bus:received') ?? 0) >= 1, 'the bus message');
+    const after = await b.cache.fetch('big', loader, { ttl: 60, tags });
+    expect(after.tier).toBe('origin');
+    expect(Buffer.compare(after.value, big(2))).toBe(0);
+  });
+});
