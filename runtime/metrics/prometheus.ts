@@ -150,7 +150,9 @@ class PrometheusCacheObserver implements PrometheusObserver {
       labelNames: ['endpoint'], registers,
       collect() {
         this.reset();
-        for (const [endpoint, series] of observer.endpoints) this.set({ endpoint }, observer.costOf(series));
+        let nowSecond: number;
+        try { nowSecond = observer.nowSecond(); } catch { return; /* a broken clock must not break the scrape */ }
+        for (const [endpoint, series] of observer.endpoints) this.set({ endpoint }, observer.costOf(series, nowSecond));
       },
     });
     this.evictions = new Counter({ name: n.evictions, help: 'Entries that left a tier, by tier and reason (reason="size" before expiry means the tier is undersized).', labelNames: ['tier', 'reason'], registers });
@@ -248,11 +250,15 @@ class PrometheusCacheObserver implements PrometheusObserver {
 
   weightedMissCost(endpoint: string): number {
     const series = this.endpoints.get(endpoint);
-    return series ? this.costOf(series) : 0;
+    return series ? this.costOf(series, this.nowSecond()) : 0;
   }
 
-  private costOf(series: EndpointSeries): number {
-    const { requests, missSeconds } = series.window.totals(Math.floor(this.clock() / 1000));
+  private nowSecond(): number {
+    return Math.floor(this.clock() / 1000);
+  }
+
+  private costOf(series: EndpointSeries, nowSecond: number): number {
+    const { requests, missSeconds } = series.window.totals(nowSecond);
     // miss rate × mean miss latency = (misses / requests) × (missSeconds / misses).
     return requests > 0 ? missSeconds / requests : 0;
   }

@@ -218,3 +218,17 @@ describe('createPrometheusObserver: the other signals', () => {
     expect(() => createPrometheusObserver({ prefix: '9bad' })).toThrow(/prefix "9bad" is not a valid Prometheus metric name prefix/);
   });
 });
+
+describe('createPrometheusObserver: never throws on the request path', () => {
+  it('keeps counting when the injected clock throws, and ignores bad durations in histograms', async () => {
+    const observer = createPrometheusObserver({ clock: () => { throw new Error('clock broke'); } });
+    expect(() => observer.request('getProduct', 'hit', 'l1', Number.NaN)).not.toThrow();
+    expect(() => observer.request('getProduct', 'miss', 'origin', -1)).not.toThrow();
+    expect(() => observer.origin('getProduct', Number.POSITIVE_INFINITY, true)).not.toThrow();
+    // The scrape still works: the window's gauge is left out, everything else is there.
+    const metrics = await observer.registry.getMetricsAsJSON();
+    expect(metrics.find((m) => m.name === 'cachegen_requests_total')!.values.reduce((s, v) => s + v.value, 0)).toBe(2);
+    expect(metrics.find((m) => m.name === 'cachegen_hit_duration_seconds')!.values).toEqual([]);
+    expect(metrics.find((m) => m.name === 'cachegen_weighted_miss_cost_seconds')!.values).toEqual([]);
+  });
+});
