@@ -199,11 +199,12 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
         responseTags: responseTemplates.length > 0 ? renderTags(responseTemplates, { ...sources, response: body }) : [],
       };
     };
+    const tags = requestTemplates.length > 0 ? renderTags(requestTemplates, sources) : [];
     const result = await cache.fetch(key, loader, {
       ttl: policy.ttl,
       swr: policy.swr,
       staleIfError: policy.staleIfError,
-      tags: renderTags(requestTemplates, sources),
+      tags,
       tagsFrom: (value) => value.responseTags,
       endpoint,
       codec: preparedCodec,
@@ -211,7 +212,6 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
       shared,
     });
     const prepared = result.value;
-    reply.raw.statusCode = prepared.status;
     if (!prepared.storable) {
       reply.code(prepared.status).headers(prepared.headers).header('cache-control', 'no-store').header('content-type', prepared.contentType);
       return reply.send(prepared.body);
@@ -224,8 +224,8 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
     if (headers.vary) reply.header('vary', headers.vary);
     for (const name in prepared.headers) reply.header(name, prepared.headers[name]);
     if (options.surrogateKeys) {
-      const tags = [...renderTags(requestTemplates, sources), ...prepared.responseTags];
-      if (tags.length > 0) reply.header('surrogate-key', surrogateKeys(tags));
+      const all = [...tags, ...prepared.responseTags];
+      if (all.length > 0) reply.header('surrogate-key', surrogateKeys(all));
     }
     const condition = request.headers['if-none-match'];
     if (condition !== undefined && ifNoneMatch(condition, prepared.etag)) {

@@ -100,6 +100,23 @@ describe('generated catalog server', () => {
     expect((await get(url, '/dashboard')).headers.get('cache-status')).toMatch(/fwd=miss/);
   });
 
+  it('answers with the stale entry within staleIfError when the origin fails, and 500 after it', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const inner = createMemoryStore(50);
+    let failing = false;
+    const store = { ...inner, rates: () => (failing ? Promise.reject(new Error('upstream down')) : inner.rates()) };
+    const { url } = await start({ store, clock: () => now });
+    const first = await get(url, '/exchange-rates'); // ttl 60, staleIfError 60 (x-cache-defaults)
+    failing = true;
+    now += 90_000; // 30 s past ttl, inside staleIfError
+    const stale = await get(url, '/exchange-rates');
+    expect(stale.status).toBe(200);
+    expect(stale.text).toBe(first.text);
+    expect(stale.headers.get('cache-status')).toMatch(/hit; ttl=-30/);
+    now += 60_000; // past staleIfError
+    expect((await get(url, '/exchange-rates')).status).toBe(500);
+  });
+
   it('invalidates the product, its listing and its search results after a successful update', async () => {
     const store = countingStore(createMemoryStore(50));
     const { url } = await start({ store });
