@@ -340,7 +340,10 @@ class TwoTierCache implements Cache {
 
   private applyPeerMessage(message: BusMessage): void {
     if (message.type === 'delete') for (const key of message.keys) this.mem?.delete(key);
-    else if (message.type === 'tags') for (const key of this.index.invalidate(message.tags)) this.mem?.delete(key);
+    else if (message.type === 'tags') {
+      this.observer.invalidation('bus', message.tags.length);
+      for (const key of this.index.invalidate(message.tags)) this.mem?.delete(key);
+    }
     else this.flushL1();
   }
 
