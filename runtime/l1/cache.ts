@@ -1,4 +1,4 @@
-import { hashKey, utf8Length, valueBytes } from './hash.js';
+import { hashKey, lastKey, valueBytes } from './hash.js';
 import { LruPolicy } from './lru.js';
 import { resolveL1Options, type ResolvedL1Options } from './options.js';
 import type { EvictionPolicy } from './policy.js';
@@ -72,8 +72,7 @@ export class L1Cache<V = unknown> {
     const slot = this.index.get(key);
     if (slot !== undefined) {
       const t = this.table;
-      const freshUntil = t.freshUntil[slot]!;
-      if (freshUntil === Infinity || this.clock() < freshUntil) {
+      if (t.timed[slot] === 0 || this.clock() < t.freshUntil[slot]!) {
         this.hitCount++;
         this.policy.onHit(slot);
         return t.values[slot];
@@ -131,9 +130,17 @@ export class L1Cache<V = unknown> {
    * (and dropping any previous value of key), when the entry is bigger than maxEntryBytes or maxBytes.
    */
   set(key: string, value: V, options?: L1SetOptions): boolean {
-    const size = this.measure(key, value, options?.size);
     const t = this.table;
     let slot = this.index.get(key);
+    let hash = 0;
+    let keyBytes: number;
+    if (slot === undefined) {
+      hash = hashKey(key);
+      keyBytes = lastKey.bytes;
+    } else {
+      keyBytes = t.keyBytes[slot]!;
+    }
+    const size = this.measure(key, keyBytes, value, options?.size);
     if (size > this.options.maxEntryBytes || size > this.options.maxBytes) {
       this.rejectedCount++;
       if (slot !== undefined) this.remove(slot, 'replaced');
@@ -168,7 +175,8 @@ export class L1Cache<V = unknown> {
       slot = t.allocate();
       t.keys[slot] = key;
       t.values[slot] = value;
-      t.hash[slot] = hashKey(key);
+      t.hash[slot] = hash;
+      t.keyBytes[slot] = keyBytes;
       t.size[slot] = size;
       t.weight[slot] = weight;
       this.setTimes(slot, now, freshUntil, expireAt);
@@ -257,11 +265,12 @@ export class L1Cache<V = unknown> {
     const t = this.table;
     t.setAt[slot] = now;
     t.freshUntil[slot] = freshUntil;
+    t.timed[slot] = freshUntil === Infinity ? 0 : 1;
     t.expireAt[slot] = expireAt;
     if (expireAt !== Infinity) this.expiring++;
   }
 
-  private measure(key: string, value: V, explicit: number | undefined): number {
+  private measure(key: string, keyBytes: number, value: V, explicit: number | undefined): number {
     let size: number;
     if (explicit !== undefined) {
       size = explicit;
@@ -280,7 +289,7 @@ export class L1Cache<V = unknown> {
           `L1Cache.set: cannot measure the value of key ${key} (not a Buffer, Uint8Array or string); pass { size } to set() or the sizeOf option`,
         );
       }
-      size = utf8Length(key) + Math.max(0, bytes);
+      size = keyBytes + Math.max(0, bytes);
     }
     return size;
   }

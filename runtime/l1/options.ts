@@ -11,7 +11,24 @@ export interface ResolvedL1Options<V> {
   onEvict: L1Options<V>['onEvict'];
 }
 
-const defaultClock = (): number => performance.now();
+/**
+ * performance.now(), read at most once per millisecond: the value is kept until a 1 ms
+ * timer (unref'd, so it never holds the process open) clears it, as lru-cache's ttlResolution
+ * does. Saves a clock call per set() on the hot path; the price is that time stands still
+ * inside one long synchronous stretch of code (it moves again when the event loop turns).
+ */
+let cachedNow = -1;
+const forgetNow = (): void => {
+  cachedNow = -1;
+};
+export function coarseClock(): number {
+  if (cachedNow < 0) {
+    cachedNow = performance.now();
+    setTimeout(forgetNow, 1).unref();
+  }
+  return cachedNow;
+}
+const defaultClock = coarseClock;
 
 /** Validates L1 options, throwing a RangeError/TypeError that names the bad option and says how to fix it. */
 export function resolveL1Options<V>(options: L1Options<V>): ResolvedL1Options<V> {

@@ -19,10 +19,14 @@ export class SlotTable<V> {
   hash: Int32Array;
   /** Size in bytes, as measured at set(). */
   size: Float64Array;
+  /** UTF-8 bytes of the key, so an overwrite does not measure the key again. */
+  keyBytes: Int32Array;
   /** Weight the policy counts against its bound: 1 per entry, or the size with maxBytes. */
   weight: Float64Array;
   /** Clock time (ms) the entry stops being fresh; Infinity without ttl. */
   freshUntil: Float64Array;
+  /** 1 when the entry has a ttl: a hit on an entry without one reads this byte, not freshUntil. */
+  timed: Uint8Array;
   /** Clock time (ms) the entry expires (freshUntil + stale window). */
   expireAt: Float64Array;
   /** Clock time (ms) of the set(). */
@@ -42,8 +46,10 @@ export class SlotTable<V> {
     this.prev = new Int32Array(n);
     this.hash = new Int32Array(n);
     this.size = new Float64Array(n);
+    this.keyBytes = new Int32Array(n);
     this.weight = new Float64Array(n);
     this.freshUntil = new Float64Array(n);
+    this.timed = new Uint8Array(n);
     this.expireAt = new Float64Array(n);
     this.setAt = new Float64Array(n);
     this.region = new Uint8Array(n);
@@ -84,8 +90,10 @@ export class SlotTable<V> {
     this.prev = widen(this.prev, (k) => new Int32Array(k));
     this.hash = widen(this.hash, (k) => new Int32Array(k));
     this.size = widen(this.size, (k) => new Float64Array(k));
+    this.keyBytes = widen(this.keyBytes, (k) => new Int32Array(k));
     this.weight = widen(this.weight, (k) => new Float64Array(k));
     this.freshUntil = widen(this.freshUntil, (k) => new Float64Array(k));
+    this.timed = widen(this.timed, (k) => new Uint8Array(k));
     this.expireAt = widen(this.expireAt, (k) => new Float64Array(k));
     this.setAt = widen(this.setAt, (k) => new Float64Array(k));
     this.region = widen(this.region, (k) => new Uint8Array(k));

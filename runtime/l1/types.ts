@@ -13,7 +13,7 @@ export interface L1Options<V> {
   maxEntryBytes?: number;
   /** Eviction policy; default 'tinylfu'. */
   policy?: L1PolicyName;
-  /** Milliseconds, monotonic; default performance.now(). Inject one in tests. */
+  /** Milliseconds, monotonic; default performance.now() cached for up to 1 ms (see docs/l1.md). Inject one in tests. */
   clock?: () => number;
   /** Size of an entry in bytes; default: UTF-8 key bytes + value bytes (Buffer, Uint8Array, string). */
   sizeOf?: (value: V, key: string) => number;

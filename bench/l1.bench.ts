@@ -1,0 +1,256 @@
+/**
+ * L1 benchmark: (1) hit ratio of our W-TinyLFU and LRU beside lru-cache@11, ARC and Belady's
+ * OPT on the shared traces and synthetic workloads; (2) get-hit and set-with-eviction speed
+ * beside Map (the floor), lru-cache@11 and mnemonist's LRUMap, alternating, medians.
+ *
+ * Run: npm run bench:l1            (add --quick to skip OLTP and use fewer rounds)
+ * Writes bench/results/l1.json and docs/benchmarks/l1.md.
+ */
+import { LRUCache } from 'lru-cache';
+import { LRUMap } from 'mnemonist';
+import { L1Cache } from '../runtime/l1/index.js';
+import { arcHitRatio } from './lib/arc.js';
+import { optHitRatio } from './lib/opt.js';
+import { internKeys, replayHitRatio } from './lib/replay.js';
+import { machine, markdownTable, writeReport } from './lib/report.js';
+import { alternate, median, type Contender } from './lib/timing.js';
+import { readTrace, scanMixTrace, zipfTrace, type TraceFormat } from './lib/traces.js';
+
+const quick = process.argv.includes('--quick');
+/** --speed-only: time the speed section alone (no report written), for iterating on the hot paths. */
+const speedOnly = process.argv.includes('--speed-only');
+const command = `npm run bench:l1${quick ? ' -- --quick' : ''}`;
+
+// ---------------------------------------------------------------- hit ratio
+
+interface Reference { lru: number; arc: number; wtlfu: number; hillClimbing: number; opt: number }
+interface TraceRow { trace: string; file?: string; format?: TraceFormat; capacity: number; reference?: Reference }
+
+/** Every trace and capacity of ../shared/traces/README.md, with its reference hit ratios (percent). */
+const traceRows: TraceRow[] = [
+  { trace: 'OLTP', file: 'OLTP.lis.gz', format: 'arc', capacity: 250, reference: { lru: 16.47, arc: 21.23, wtlfu: 22.5, hillClimbing: 24.75, opt: 38.43 } },
+  { trace: 'OLTP', file: 'OLTP.lis.gz', format: 'arc', capacity: 1000, reference: { lru: 32.83, arc: 38.95, wtlfu: 35.62, hillClimbing: 40.18, opt: 53.61 } },
+  { trace: 'OLTP', file: 'OLTP.lis.gz', format: 'arc', capacity: 2000, reference: { lru: 42.47, arc: 46.08, wtlfu: 42.12, hillClimbing: 46.06, opt: 60.4 } },
+  { trace: 'glimpse', file: 'glimpse.trace.gz', format: 'lirs', capacity: 500, reference: { lru: 0.95, arc: 1.38, wtlfu: 33.48, hillClimbing: 33.48, opt: 34.26 } },
+  { trace: 'glimpse', file: 'glimpse.trace.gz', format: 'lirs', capacity: 1000, reference: { lru: 11.21, arc: 21.31, wtlfu: 50.76, hillClimbing: 50.76, opt: 53.13 } },
+  { trace: 'loop', file: 'loop.trace.gz', format: 'lirs', capacity: 500, reference: { lru: 0, arc: 0, wtlfu: 48.86, hillClimbing: 48.59, opt: 49.36 } },
+  { trace: 'multi1', file: 'multi1.trace.gz', format: 'lirs', capacity: 800, reference: { lru: 47.77, arc: 49.63, wtlfu: 63.56, hillClimbing: 63.45, opt: 66.35 } },
+  { trace: 'web12', file: 'web12.trace.gz', format: 'int32be', capacity: 100, reference: { lru: 36.22, arc: 37.04, wtlfu: 30.9, hillClimbing: 37.47, opt: 55 } },
+  { trace: 'web12', file: 'web12.trace.gz', format: 'int32be', capacity: 500, reference: { lru: 55.78, arc: 58.51, wtlfu: 57.6, hillClimbing: 60.59, opt: 71.81 } },
+  { trace: 'web12', file: 'web12.trace.gz', format: 'int32be', capacity: 2000, reference: { lru: 72.56, arc: 74.6, wtlfu: 73.71, hillClimbing: 72.31, opt: 82.34 } },
+];
+
+const synthetic: { name: string; make: () => Int32Array; capacities: number[] }[] = [
+  { name: 'zipf s=0.8 (100k keys)', make: () => zipfTrace(100_000, 0.8, 500_000, 1), capacities: [1_000, 10_000] },
+  { name: 'zipf s=0.99 (100k keys)', make: () => zipfTrace(100_000, 0.99, 500_000, 2), capacities: [1_000, 10_000] },
+  { name: 'scan mix (zipf 0.9 over 10k + 1k-key scans)', make: () => scanMixTrace(10_000, 300_000, 2_000, 1_000, 3), capacities: [1_000] },
+];
+
+interface HitRow {
+  trace: string; capacity: number; requests: number;
+  tinylfu: number; lru: number; lruCache: number; arc: number; opt: number;
+  reference?: Reference;
+  /** Targets: within 1 point of max(LRU, ARC) or above, and at or above the hill-climbing reference. */
+  meetsArcLru?: boolean; meetsHillClimbing?: boolean;
+}
+
+const pct = (x: number): number => Math.round(x * 10_000) / 100;
+
+function measureHitRatios(name: string, trace: Int32Array, capacity: number, reference?: Reference): HitRow {
+  const keys = internKeys(trace);
+  const row: HitRow = {
+    trace: name, capacity, requests: trace.length,
+    tinylfu: pct(replayHitRatio(new L1Cache({ maxEntries: capacity }), keys)),
+    lru: pct(replayHitRatio(new L1Cache({ maxEntries: capacity, policy: 'lru' }), keys)),
+    lruCache: pct(replayHitRatio(new LRUCache<string, true>({ max: capacity }), keys)),
+    arc: pct(arcHitRatio(trace, capacity)),
+    opt: pct(optHitRatio(trace, capacity)),
+  };
+  if (reference) {
+    row.reference = reference;
+    row.meetsArcLru = row.tinylfu >= Math.max(row.lru, row.arc, reference.lru, reference.arc) - 1;
+    row.meetsHillClimbing = row.tinylfu >= reference.hillClimbing;
+  }
+  console.log(`${name} @ ${capacity}: tinylfu ${row.tinylfu} lru ${row.lru} lru-cache ${row.lruCache} arc ${row.arc} opt ${row.opt}`);
+  return row;
+}
+
+function hitRatioSection(): HitRow[] {
+  const rows: HitRow[] = [];
+  const cache = new Map<string, Int32Array>();
+  for (const r of traceRows) {
+    if (quick && r.trace === 'OLTP') continue;
+    let trace = cache.get(r.file!);
+    if (!trace) cache.set(r.file!, (trace = readTrace(r.file!, r.format!)));
+    rows.push(measureHitRatios(r.trace, trace, r.capacity, r.reference));
+  }
+  for (const s of synthetic) {
+    const trace = s.make();
+    for (const capacity of s.capacities) rows.push(measureHitRatios(s.name, trace, capacity));
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------- speed
+
+const KEYS = 100_000;
+const keyNames = Array.from({ length: KEYS }, (_, i) => `GET /api/v1/products/${i}?lang=en`);
+const OPS = 1_000_000;
+
+/** A shuffled, repeated index order, so reads do not walk memory in insertion order. */
+const order = (() => {
+  const out = new Int32Array(OPS);
+  let x = 12345;
+  for (let i = 0; i < OPS; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out[i] = x % KEYS;
+  }
+  return out;
+})();
+
+interface Subject { get(k: string): number | undefined; set(k: string, v: number): void; size(): number }
+
+const subjects: Record<string, (capacity: number) => Subject> = {
+  'Map (floor)': (capacity) => {
+    const m = new Map<string, number>();
+    return {
+      get: (k) => m.get(k),
+      set: (k, v) => {
+        m.set(k, v);
+        if (m.size > capacity) m.delete(m.keys().next().value as string);
+      },
+      size: () => m.size,
+    };
+  },
+  'lru-cache@11': (capacity) => {
+    const c = new LRUCache<string, number>({ max: capacity });
+    return { get: (k) => c.get(k), set: (k, v) => void c.set(k, v), size: () => c.size };
+  },
+  'mnemonist LRUMap': (capacity) => {
+    const c = new LRUMap<string, number>(capacity);
+    return { get: (k) => c.get(k), set: (k, v) => c.set(k, v), size: () => c.size };
+  },
+  'cachegen tinylfu': (capacity) => {
+    const c = new L1Cache<number>({ maxEntries: capacity });
+    return { get: (k) => c.get(k), set: (k, v) => void c.set(k, v), size: () => c.size };
+  },
+  'cachegen lru': (capacity) => {
+    const c = new L1Cache<number>({ maxEntries: capacity, policy: 'lru' });
+    return { get: (k) => c.get(k), set: (k, v) => void c.set(k, v), size: () => c.size };
+  },
+};
+
+interface SpeedRow { implementation: string; getHitNs: number; setEvictNs: number; getHitRuns: number[]; setEvictRuns: number[] }
+
+function speedSection(rounds: number): SpeedRow[] {
+  // get-hit: every key fits; each read must return the value stored (a wrong answer disqualifies).
+  const getContenders: Contender[] = Object.entries(subjects).map(([name, make]) => {
+    let s: Subject;
+    return {
+      name,
+      prepare: () => {
+        s = make(KEYS);
+        for (let i = 0; i < KEYS; i++) s.set(keyNames[i]!, i);
+      },
+      run: () => {
+        let sum = 0;
+        for (let i = 0; i < OPS; i++) sum += s.get(keyNames[order[i]!]!)!;
+        let expected = 0;
+        for (let i = 0; i < OPS; i++) expected += order[i]!;
+        if (sum !== expected) throw new Error(`${name} answered a get-hit wrongly: disqualified`);
+        return OPS;
+      },
+    };
+  });
+  // set-with-eviction: 10k entries, keys cycle over 100k so nearly every set evicts one entry.
+  const capacity = 10_000;
+  const setContenders: Contender[] = Object.entries(subjects).map(([name, make]) => {
+    let s: Subject;
+    return {
+      name,
+      prepare: () => {
+        s = make(capacity);
+        for (let i = 0; i < capacity; i++) s.set(keyNames[KEYS - 1 - i]!, i);
+      },
+      run: () => {
+        for (let i = 0; i < OPS; i++) s.set(keyNames[order[i]!]!, i);
+        if (s.size() > capacity) throw new Error(`${name} holds ${s.size()} entries over its bound of ${capacity}: disqualified`);
+        return OPS;
+      },
+    };
+  });
+  // The get run above includes the verification loop; time it separately so it can be subtracted.
+  const verifyNs = median(alternate([{
+    name: 'verify', prepare: () => {}, run: () => {
+      let expected = 0;
+      for (let i = 0; i < OPS; i++) expected += order[i]!;
+      if (expected < 0) throw new Error('unreachable');
+      return OPS;
+    },
+  }], rounds).get('verify')!);
+  const gets = alternate(getContenders, rounds);
+  const sets = alternate(setContenders, rounds);
+  return Object.keys(subjects).map((name) => {
+    const getHitRuns = gets.get(name)!.map((ns) => ns - verifyNs);
+    const setEvictRuns = sets.get(name)!;
+    return { implementation: name, getHitNs: round1(median(getHitRuns)), setEvictNs: round1(median(setEvictRuns)), getHitRuns: getHitRuns.map(round1), setEvictRuns: setEvictRuns.map(round1) };
+  });
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+// ---------------------------------------------------------------- report
+
+function render(hit: HitRow[], speed: SpeedRow[], seconds: number): string {
+  const yes = (b: boolean | undefined): string => (b === undefined ? '' : b ? 'yes' : 'no');
+  const traces = hit.filter((r) => r.reference);
+  const synth = hit.filter((r) => !r.reference);
+  const lruCache = speed.find((s) => s.implementation === 'lru-cache@11')!;
+  const ours = speed.find((s) => s.implementation === 'cachegen tinylfu')!;
+  return [
+    '# L1 benchmark',
+    '',
+    `Reproduce: \`${command}\` (${seconds.toFixed(0)} s on ${machine().cpu}, ${machine().cpus} cores, Node ${process.version}; the machine was shared with other work, so speed numbers are noisy).`,
+    '',
+    '## Hit ratio (%) on the shared traces',
+    '',
+    '`ref` columns are the reference simulations from ../shared/traces/README.md; the others were measured in this run.',
+    '',
+    markdownTable(
+      ['trace @ capacity', 'cachegen tinylfu', 'cachegen lru', 'lru-cache@11', 'ARC', 'OPT', 'ref W-TinyLFU 1%', 'ref W-TinyLFU + HC', 'target: >= max(LRU, ARC) - 1', 'target: >= ref HC'],
+      traces.map((r) => [`${r.trace} @ ${r.capacity}`, `**${r.tinylfu}**`, r.lru, r.lruCache, r.arc, r.opt, r.reference!.wtlfu, r.reference!.hillClimbing, yes(r.meetsArcLru), `${yes(r.meetsHillClimbing)} (${(r.tinylfu - r.reference!.hillClimbing).toFixed(2)})`]),
+    ),
+    '',
+    '## Hit ratio (%) on synthetic workloads',
+    '',
+    markdownTable(
+      ['workload @ capacity', 'requests', 'cachegen tinylfu', 'cachegen lru', 'lru-cache@11', 'ARC', 'OPT'],
+      synth.map((r) => [`${r.trace} @ ${r.capacity}`, r.requests, `**${r.tinylfu}**`, r.lru, r.lruCache, r.arc, r.opt]),
+    ),
+    '',
+    '## Speed (ns/op, median of rounds; 100k keys like `GET /api/v1/products/123?lang=en`)',
+    '',
+    'get-hit: all 100k keys cached, 1M reads in a shuffled order. set-with-eviction: 10k-entry cache, 1M sets over the 100k keys (almost every set evicts).',
+    '',
+    markdownTable(
+      ['implementation', 'get-hit ns/op', 'set-with-eviction ns/op'],
+      speed.map((s) => [s.implementation, s.getHitNs, s.setEvictNs]),
+    ),
+    '',
+    `Targets: get-hit <= lru-cache: **${ours.getHitNs <= lruCache.getHitNs ? 'met' : 'missed'}** (${ours.getHitNs} vs ${lruCache.getHitNs}); ` +
+      `set-with-eviction <= lru-cache: **${ours.setEvictNs <= lruCache.setEvictNs ? 'met' : 'missed'}** (${ours.setEvictNs} vs ${lruCache.setEvictNs}).`,
+    '',
+  ].join('\n');
+}
+
+const started = performance.now();
+const rounds = quick ? 3 : 7;
+const speed = speedSection(rounds);
+console.table(speed.map(({ implementation, getHitNs, setEvictNs }) => ({ implementation, getHitNs, setEvictNs })));
+if (speedOnly) process.exit(0);
+const hit = hitRatioSection();
+const seconds = (performance.now() - started) / 1000;
+const markdown = render(hit, speed, seconds);
+const written = writeReport('l1', { command, machine: machine(), rounds, hitRatio: hit, speed }, markdown);
+console.log(markdown);
+console.log(`wrote ${written.json} and ${written.markdown}\nreproduce: ${command}`);
