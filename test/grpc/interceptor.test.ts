@@ -144,6 +144,74 @@ describe('grpcCacheInterceptor (real grpc-js server)', () => {
   });
 });
 
+describe('grpcCacheInterceptor policies', () => {
+  let now = Date.UTC(2026, 0, 1);
+  let failing = false;
+  let calls2 = 0;
+  let server2: grpc.Server;
+  let cache2: Cache;
+  let client2: CatalogClient;
+
+  beforeAll(async () => {
+    server2 = new grpc.Server();
+    server2.addService(proto.catalog.v1.Catalog.service, {
+      getProduct(call: grpc.ServerUnaryCall<{ id: string }, unknown>, callback: grpc.sendUnaryData<unknown>) {
+        calls2++;
+        if (failing) return callback({ code: grpc.status.UNAVAILABLE, details: 'down' });
+        callback(null, { id: call.request.id, name: `for ${String(call.metadata.get('x-user')[0] ?? 'nobody')} #${calls2}` });
+      },
+      updateProduct: (_c: unknown, cb: grpc.sendUnaryData<unknown>) => cb(null, {}),
+      watchProducts: (c: grpc.ServerWritableStream<unknown, unknown>) => c.end(),
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server2.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+    cache2 = createCache({ l1: { maxEntries: 100 }, clock: () => now });
+    client2 = new proto.catalog.v1.Catalog(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+      interceptors: [grpcCacheInterceptor({
+        cache: cache2,
+        methods: { [GET]: { ttl: 1, staleIfError: 60, scope: 'private' } },
+        identify: (metadata) => metadata.get('x-user')[0]?.toString(),
+      })],
+    }) as unknown as CatalogClient;
+  });
+
+  afterAll(async () => {
+    client2.close();
+    await new Promise<void>((resolve) => server2.tryShutdown(() => resolve()));
+    await cache2.close();
+  });
+
+  const call = (user?: string) => new Promise<Product>((resolve, reject) => {
+    const metadata = new grpc.Metadata();
+    if (user) metadata.set('x-user', user);
+    client2.getProduct({ id: '1' }, metadata, (err, p) => (err ? reject(err) : resolve(p!)));
+  });
+
+  it('keys private methods by identity and passes anonymous calls through', async () => {
+    const alice = await call('alice');
+    const bob = await call('bob');
+    expect((await call('alice')).name).toBe(alice.name);
+    expect(bob.name).toContain('for bob');
+    expect(calls2).toBe(2);
+    await call();
+    await call();
+    expect(calls2).toBe(4);
+  });
+
+  it('answers with the stale response while the server fails, within staleIfError', async () => {
+    const before = await call('carol');
+    now += 5_000;
+    failing = true;
+    try {
+      expect((await call('carol')).name).toBe(before.name);
+      now += 120_000;
+      await expect(call('carol')).rejects.toMatchObject({ code: grpc.status.UNAVAILABLE });
+    } finally {
+      failing = false;
+    }
+  });
+});
+
 describe('grpcKey', () => {
   it.each<[string, [string, number[]], [string, number[]]]>([
     ['methods', ['/a.S/M', [1, 2]], ['/a.S/N', [1, 2]]],

@@ -18,6 +18,8 @@ interface Step {
   /** Path relative to the case's own prefix; default ''. */
   path?: string;
   headers?: Record<string, string>;
+  /** Another name for the loopback origin (`localhost`): a different origin, the same server. */
+  host?: string;
   /** Expected status, body, origin calls so far, Cache-Status substring, extra header values. */
   status?: number;
   body?: string;
@@ -76,7 +78,7 @@ async function run(c: Case, index: number): Promise<void> {
   try {
     for (const [i, step] of c.steps.entries()) {
       clock = T0 + step.at * 1000;
-      const response = await fetchCached(`${base}/${prefix}${step.path ?? ''}`, { method: step.method ?? 'GET', headers: step.headers });
+      const response = await fetchCached(`${step.host ? base.replace('127.0.0.1', step.host) : base}/${prefix}${step.path ?? ''}`, { method: step.method ?? 'GET', headers: step.headers });
       const body = await response.text();
       const where = `${c.rule}, step ${i} (t=${step.at}s)`;
       if (step.status !== undefined) expect(response.status, where).toBe(step.status);
@@ -339,6 +341,17 @@ const cases: Case[] = [
       { at: 0, path: '/a', origin: 1 }, { at: 0, path: '/b', origin: 2 }, { at: 1, path: '/a', origin: 2 }, { at: 1, path: '/b', origin: 2 },
       { at: 2, path: '/put', method: 'PUT', origin: 3 },
       { at: 3, path: '/a', origin: 4 }, { at: 3, path: '/b', origin: 5 },
+    ],
+  },
+  {
+    rule: '§4.4 a Location on another origin is not invalidated',
+    origin: (seen): OriginReply => (seen.method === 'PUT'
+      ? { status: 200, headers: { location: `${base.replace('127.0.0.1', 'localhost')}/${handlerPrefix(seen)}/a` }, body: 'ok' }
+      : { headers: { 'cache-control': 'max-age=100' } }),
+    steps: [
+      { at: 0, path: '/a', host: 'localhost', origin: 1 },
+      { at: 1, path: '/put', method: 'PUT', origin: 2 },
+      { at: 2, path: '/a', host: 'localhost', body: 'body 1', origin: 2 },
     ],
   },
   {
