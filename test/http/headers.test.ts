@@ -56,6 +56,17 @@ describe('ETag and If-None-Match', () => {
     expect(ifNoneMatch(header?.replace('ETAG', etag), etag)).toBe(want);
   });
 
+  it('finds the tag anywhere in any list of other tags, and never throws on junk', () => {
+    const otherTag = fc.string({ unit: fc.constantFrom('a', ',', ' ', 'W', '/', '\\'), maxLength: 5 }).map((t) => `"${t.replace(/"/g, '')}"`);
+    fc.assert(fc.property(fc.array(otherTag, { maxLength: 4 }), fc.nat(4), fc.boolean(), (others, at, weak) => {
+      const list = [...others];
+      list.splice(Math.min(at, list.length), 0, weak ? `W/${etag}` : etag);
+      expect(ifNoneMatch(list.join(', '), etag)).toBe(true);
+      expect(ifNoneMatch(others.join(', ') || undefined, etag)).toBe(false);
+    }), { numRuns: 1000 });
+    fc.assert(fc.property(fc.string(), (junk) => { ifNoneMatch(junk, etag); }), { numRuns: 1000 });
+  });
+
   it('uses weak comparison when the stored tag is weak', () => {
     expect(ifNoneMatch('"x"', 'W/"x"')).toBe(true);
   });
