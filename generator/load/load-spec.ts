@@ -47,6 +47,31 @@ function detectVersion(sources: SourceSet, file: string): '3.0' | '3.1' {
   return match[1] === '1' ? '3.1' : '3.0';
 }
 
+function forEachRef(value: unknown, visit: (ref: string, path: string[]) => boolean | void, path: string[] = []): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some((item, index) => forEachRef(item, visit, [...path, String(index)]));
+  const ref = (value as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && visit(ref, path) === true) return true;
+  return Object.entries(value).some(([key, child]) => key !== '$ref' && forEachRef(child, visit, [...path, key]));
+}
+
+/** True when any `$ref` points outside the document (another file or a URL). */
+function hasExternalRefs(root: unknown): boolean {
+  return forEachRef(root, (ref) => !ref.startsWith('#'));
+}
+
+/** Every local `$ref` must name something; the error points at the `$ref`. */
+function checkLocalRefs(sources: SourceSet, file: string, root: unknown): void {
+  forEachRef(root, (ref, path) => {
+    let node: unknown = root;
+    for (const segment of fromPointer(ref)) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[segment] : undefined;
+    if (node === undefined) {
+      const where = sources.position(file, [...path, '$ref']);
+      throw new SpecLoadError(`Can't resolve $ref: ${ref} names nothing in this file`, file, where.line, where.column);
+    }
+  });
+}
+
 /** Loads and bundles a spec; errors name file:line:column, a missing file names the path tried. */
 export async function loadSpec(file: string): Promise<LoadedSpec> {
   const absolute = resolvePath(file);
@@ -57,6 +82,12 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
   }
   const sources = new SourceSet();
   const openapiVersion = detectVersion(sources, absolute);
+  const root = sources.get(absolute).value as Record<string, unknown>;
+  if (!hasExternalRefs(root)) {
+    // A single self-contained file is its own bundle; only its local refs need checking.
+    checkLocalRefs(sources, absolute, root);
+    return { file: absolute, files: [absolute], openapiVersion, document: root, bundled: root, sources };
+  }
   redoclyConfig ??= createConfig({});
   const result = await bundle({ ref: absolute, config: await redoclyConfig, dereference: false, removeUnusedComponents: false });
   for (const problem of result.problems) {

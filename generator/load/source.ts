@@ -1,15 +1,16 @@
 /**
- * The spec's files as written: parsed once with `yaml` (JSON is YAML too) so every node keeps its
- * offset, and any JSON pointer — followed through `$ref`s across files — maps back to file:line:column.
+ * The spec's files as written, and where things are in them: any JSON pointer — followed through
+ * `$ref`s across files — maps back to file:line:column.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { parseYaml } from '@redocly/openapi-core';
 import type { SourceLocation } from '../ir/types.js';
 import { SpecLoadError } from './errors.js';
 import { fromPointer, toPointer } from './pointer.js';
 
-/** One parsed file: its text, syntax tree and plain value. */
+/** One parsed file: its text, plain value, and (built on first use) its syntax tree for positions. */
 export interface SourceFile {
   file: string;
   text: string;
@@ -18,19 +19,54 @@ export interface SourceFile {
   lines: LineCounter;
 }
 
-/** Parses one file's text; a syntax error names file:line:column. */
-export function parseSource(file: string, text: string): SourceFile {
+/** Parses with `yaml`, which keeps node offsets; throws a SpecLoadError on a syntax error. */
+function parseTree(file: string, text: string): { document: Document.Parsed; lines: LineCounter } {
   const lines = new LineCounter();
   const document = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: true });
-  // YAML accepts things JSON does not (trailing commas, comments): hold .json files to JSON.
-  if (/\.json$/i.test(file) && document.errors.length === 0) checkJson(file, text, lines);
   const error = document.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
     const message = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
     throw new SpecLoadError(`does not parse: ${message}`, file, pos?.line ?? 1, pos?.col ?? 1);
   }
-  return { file, text, value: document.toJS({ maxAliasCount: -1 }), document, lines };
+  return { document, lines };
+}
+
+/**
+ * Parses one file's text; a syntax error names file:line:column. The value comes from a fast parser
+ * (JSON.parse, or the js-yaml that openapi-core bundles with); the position-keeping tree is built only
+ * when a location is first asked for, which for most specs is never (lint problems are rare).
+ */
+export function parseSource(file: string, text: string): SourceFile {
+  const isJson = /\.json$/i.test(file);
+  let value: unknown;
+  let parsed = false;
+  try {
+    value = isJson ? JSON.parse(text) : parseYaml(text);
+    parsed = true;
+  } catch {
+    // Fall through: the slower parser gives the error with its position (or accepts the YAML).
+  }
+  let tree: { document: Document.Parsed; lines: LineCounter } | undefined;
+  if (!parsed) {
+    tree = parseTree(file, text);
+    // YAML accepts things JSON does not (trailing commas, comments): hold .json files to JSON.
+    if (isJson) checkJson(file, text, tree.lines);
+    value = tree.document.toJS({ maxAliasCount: -1 });
+  }
+  return {
+    file,
+    text,
+    value,
+    get document() {
+      tree ??= parseTree(file, text);
+      return tree.document;
+    },
+    get lines() {
+      tree ??= parseTree(file, text);
+      return tree.lines;
+    },
+  };
 }
 
 function checkJson(file: string, text: string, lines: LineCounter): void {
@@ -149,7 +185,20 @@ export class SourceSet {
       value = (value as Record<string, unknown>)[segment];
       path.push(segment);
     }
-    return this.position(currentFile, path);
+    return this.lazyPosition(currentFile, path);
+  }
+
+  /**
+   * A location whose line and column are computed on first read (they need the syntax tree, which
+   * is built only then); file and pointer are known at once.
+   */
+  lazyPosition(file: string, path: string[]): SourceLocation {
+    let resolved: SourceLocation | undefined;
+    const resolve = () => (resolved ??= this.position(file, path));
+    const location = { file, pointer: toPointer(path) } as SourceLocation;
+    Object.defineProperty(location, 'line', { enumerable: true, get: () => resolve().line });
+    Object.defineProperty(location, 'column', { enumerable: true, get: () => resolve().column });
+    return location;
   }
 
   /** Line and column of the node at `path` in one file (the key, for a map entry). */

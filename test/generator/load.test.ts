@@ -31,6 +31,7 @@ describe('loadSpec', () => {
     ['broken/duplicate-key.yaml', 8, 5, /Map keys must be unique/],
     ['broken/swagger-2.yaml', 1, 1, /Swagger 2\.0; cachegen reads OpenAPI 3\.0 and 3\.1/],
     ['broken/missing-ref.yaml', 5, 5, /Can't resolve \$ref.*does-not-exist\.yaml/],
+    ['broken/missing-local-ref.yaml', 11, 25, /Can't resolve \$ref: #\/components\/schemas\/Nope names nothing/],
   ];
   it.each(broken)('%s fails at %i:%i', async (name, line, column, message) => {
     const error = await loadSpec(fixture(name)).then(

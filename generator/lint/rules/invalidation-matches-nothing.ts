@@ -13,6 +13,11 @@ function toPattern(template: TagTemplate): Pattern {
   return template.parts.flatMap((part) => (part.kind === 'literal' ? [...part.text] : [null]));
 }
 
+function literalPrefix(pattern: Pattern): string {
+  const end = pattern.indexOf(null);
+  return (end === -1 ? pattern : pattern.slice(0, end)).join('');
+}
+
 /** Whether some tag can match both patterns (`null` matches any non-empty text). */
 export function patternsOverlap(a: Pattern, b: Pattern): boolean {
   const memo = new Map<number, boolean>();
@@ -39,12 +44,26 @@ export const invalidationMatchesNothing: Rule = {
   description: 'Every x-cache-invalidates tag must match a tag some cached operation produces.',
   defaultSeverity: 'error',
   check(ir, { report }) {
-    const produced = storedOperations(ir.operations).flatMap((op) => op.cache.tags.map((tag) => ({ tag, pattern: toPattern(tag) })));
+    // Many reads share templates (`item:{response.items[].id}`): compare each distinct one once.
+    const bySource = new Map<string, Pattern>();
+    for (const op of storedOperations(ir.operations)) for (const tag of op.cache.tags) if (!bySource.has(tag.source)) bySource.set(tag.source, toPattern(tag));
+    const produced = [...bySource.entries()].map(([source, pattern]) => ({ source, pattern, prefix: literalPrefix(pattern) }));
+    const verdicts = new Map<string, boolean>();
+    const matches = (template: TagTemplate): boolean => {
+      let verdict = verdicts.get(template.source);
+      if (verdict === undefined) {
+        const pattern = toPattern(template);
+        const prefix = literalPrefix(pattern);
+        // Literal prefixes must agree before the (costlier) wildcard match can succeed.
+        verdict = produced.some((p) => (p.prefix.startsWith(prefix) || prefix.startsWith(p.prefix)) && patternsOverlap(pattern, p.pattern));
+        verdicts.set(template.source, verdict);
+      }
+      return verdict;
+    };
     for (const op of ir.operations) {
       for (const template of op.invalidates) {
-        const pattern = toPattern(template);
-        if (produced.some((p) => patternsOverlap(pattern, p.pattern))) continue;
-        const known = [...new Set(produced.map((p) => p.tag.source))];
+        if (matches(template)) continue;
+        const known = produced.map((p) => p.source);
         const hint = known.length ? `cached operations produce: ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', …' : ''}` : 'no cached operation declares tags';
         report({ location: template.location, message: `${describe(op)} invalidates "${template.source}" but no cached operation produces a matching tag (${hint})` });
       }
