@@ -4,7 +4,7 @@
  * The spec has 500 resources, each with a cached GET (tags from path and response fields, a
  * $ref'd schema with nested objects and arrays) and a PUT that invalidates them: 1,000
  * operations, about 30,000 lines of YAML. Measured side by side, alternating, ROUNDS rounds:
- *   - cachegen-yaml: loadSpec (parse + @redocly/openapi-core bundle) → buildIr → lint, YAML;
+ *   - cachegen-yaml: loadSpec (parse; single file, so no bundling) → buildIr → lint, YAML;
  *   - cachegen-json: the same spec as JSON;
  *   - redocly-recommended: openapi-core's own `lint` with its recommended ruleset on the same
  *     YAML, as a reference for what a spec linter costs on this file.
