@@ -59,7 +59,7 @@ async function l2HitLatency(redisUrl: string) {
   for (const [label, size, ops] of [['1 KB', 1024, 1000], ['100 KB', 100 * 1024, 200], ['1 MB', 1024 * 1024, 40]] as const) {
     const bytes = randomBytes(size);
     const text = bytes.toString('base64').slice(0, size);
-    const cache = createCache({ namespace: ns('l2'), l1: false, bus: false, logger: quiet, l2: { redis: redisUrl } });
+    const cache = createCache({ namespace: ns('l2'), l1: false, bus: false, logger: quiet, l2: { redis: redisUrl, commandTimeoutMs: 2000 } });
     await cache.set('k', bytes, { ttl: 3600 });
     await raw.set(`raw-${size}`, bytes);
     const b = bentoL2Only(redisUrl, ns('bento-l2'));
@@ -84,8 +84,8 @@ async function l2HitLatency(redisUrl: string) {
 async function compression(redisUrl: string) {
   // A compressible 100 KB JSON body (repetitive, like most API responses).
   const body = { items: Array.from({ length: 800 }, (_, i) => ({ id: i, name: `product ${i}`, price: i * 1.5, tags: ['a', 'b'] })) };
-  const plain = createCache({ namespace: ns('plain'), l1: false, bus: false, logger: quiet, l2: { redis: redisUrl } });
-  const packed = createCache({ namespace: ns('packed'), l1: false, bus: false, logger: quiet, l2: { redis: redisUrl, compressAbove: 1024 } });
+  const plain = createCache({ namespace: ns('plain'), l1: false, bus: false, logger: quiet, l2: { redis: redisUrl, commandTimeoutMs: 2000 } });
+  const packed = createCache({ namespace: ns('packed'), l1: false, bus: false, logger: quiet, l2: { redis: redisUrl, compressAbove: 1024, commandTimeoutMs: 2000 } });
   await plain.set('k', body, { ttl: 3600 });
   await packed.set('k', body, { ttl: 3600 });
   const raw = new Redis(redisUrl);
@@ -106,7 +106,7 @@ async function compression(redisUrl: string) {
 async function invalidation(redisUrl: string) {
   const rows: Record<string, unknown>[] = [];
   for (const entries of [10, 100_000]) {
-    const cache = createCache({ namespace: ns('inv'), l1: { maxEntries: 1000 }, logger: quiet, l2: { redis: redisUrl } });
+    const cache = createCache({ namespace: ns('inv'), l1: { maxEntries: 1000 }, logger: quiet, l2: { redis: redisUrl, commandTimeoutMs: 2000 } });
     const b = bento(redisUrl, ns('bento-inv'));
     const value = { v: 'x'.repeat(100) };
     for (let i = 0; i < entries; i += 1000) {
@@ -167,7 +167,7 @@ async function zipfThroughput(redisUrl: string) {
   const samples: Record<string, { ops: number[]; loader: number[] }> = { cachegen: { ops: [], loader: [] }, bentocache: { ops: [], loader: [] } };
   for (let round = 0; round < Math.max(3, Math.ceil(ROUNDS / 2)); round++) {
     const namespace = ns('zipf');
-    const caches: Cache[] = [0, 1].map(() => createCache({ namespace, logger: quiet, l1: { maxEntries: L1_ENTRIES }, l2: { redis: redisUrl } }));
+    const caches: Cache[] = [0, 1].map(() => createCache({ namespace, logger: quiet, l1: { maxEntries: L1_ENTRIES }, l2: { redis: redisUrl, commandTimeoutMs: 2000 } }));
     await new Promise((r) => setTimeout(r, 200)); // let both subscribe to the bus
     const ours = await drive(caches.map((c) => ({ getOrSet: (k, l) => c.getOrSet(k, l, { ttl: 3600 }) })), OPS, CONCURRENCY, KEYS, round + 1);
     await caches[0]!.clear();
@@ -190,7 +190,7 @@ async function stampede(redisUrl: string) {
   const results = { cachegen: [] as number[], bentocache: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
     const namespace = ns('stampede');
-    const caches = [0, 1].map(() => createCache({ namespace, logger: quiet, l2: { redis: redisUrl } }));
+    const caches = [0, 1].map(() => createCache({ namespace, logger: quiet, l2: { redis: redisUrl, commandTimeoutMs: 2000 } }));
     const prefix = ns('bento-stampede');
     const bentos = [0, 1].map(() => bento(redisUrl, prefix, 1000, true));
     await new Promise((r) => setTimeout(r, 200));

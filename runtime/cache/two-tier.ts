@@ -52,6 +52,7 @@ class TwoTierCache implements Cache {
   /** Tag invalidations that could not reach Redis; replayed when it recovers. */
   private readonly pendingTags = new Set<string>();
   private pendingClear = false;
+  private readonly largeEndpoints = new Set<string>();
   private closed = false;
   /** Lease tokens: unique per instance and call, without a random draw per read. */
   private readonly tokenPrefix = `${randomUUID()}:`;
@@ -199,6 +200,7 @@ class TwoTierCache implements Cache {
     fallback: Fallback | undefined, mode: 'foreground' | 'refresh'): Promise<CacheResult<T>> {
     const seq0 = this.index.seq;
     const codec = (options.codec ?? defaultCodec) as Codec<T>;
+    const endpoint = options.endpoint ?? 'default';
     let epoch: number | undefined;
     let token: string | undefined;
     if (this.l2 && options.shared !== false && !this.closed) {
@@ -207,7 +209,8 @@ class TwoTierCache implements Cache {
       const waitUntil = performance.now() + l2.leaseMs;
       let pause = 2;
       for (;;) {
-        const read = await l2.read(key, token, this.clock());
+        const read = await l2.read(key, token, this.clock(), this.largeEndpoints.has(endpoint));
+        if (read?.entry) this.rememberSize(endpoint, read.entry.byteLength > l2.inlineLimit);
         if (!read) { token = undefined; epoch = undefined; break; }
         epoch = read.epoch;
         const found = read.entry ? this.decodeL2(read.entry, codec) : undefined;
@@ -350,6 +353,13 @@ class TwoTierCache implements Cache {
   private flushL1(): void {
     this.index.invalidateAll();
     this.mem?.clear();
+  }
+
+  /** Endpoints whose last L2 entry was large: their next reads fetch the value in the same round trip as the check. */
+  private rememberSize(endpoint: string, large: boolean): void {
+    if (!large) { this.largeEndpoints.delete(endpoint); return; }
+    if (this.largeEndpoints.size >= 1000) this.largeEndpoints.clear();
+    this.largeEndpoints.add(endpoint);
   }
 
   private remember(tags: readonly string[]): void {

@@ -128,16 +128,35 @@ export class RedisL2 {
   /** The circuit's state: 'open' means Redis is being skipped. */
   get circuitState(): CircuitState { return this.circuit.current; }
 
-  /** Reads an entry with its tag check, and the shard epoch; with a token, also takes the key's lease when the entry is missing or not fresh at `now`. */
-  read(key: string, leaseToken = '', now = 0): Promise<L2Read | undefined> {
+  /**
+   * Reads an entry with its tag check, and the shard epoch; with a token, also takes the key's
+   * lease when the entry is missing or not fresh at `now`. `expectLarge` (the caller's guess,
+   * e.g. from the last read of the same endpoint) sends the GET of a large value in the same
+   * round trip as the check, instead of after it.
+   */
+  read(key: string, leaseToken = '', now = 0, expectLarge = false): Promise<L2Read | undefined> {
     const p = this.layout.prefix(this.layout.shardOf(key));
     const l = this.layout;
+    const entryKey = l.entry(p, key);
     return this.run('get', async () => {
       try {
-        const [entry, epoch, lease, partial] = await this.scripts.cachegenReadBuffer(
-          l.entry(p, key), l.epoch(p), l.clearFloor(p), l.lease(p, key), l.tagPrefix(p), leaseToken, this.leaseMs, now, this.inlineLimit);
-        const read = { entry, epoch: Number(epoch), leaseAcquired: Number(lease) === 1 };
-        if (entry && Number(partial) === 1) read.entry = await this.fetchLarge(l.entry(p, key), entry);
+        const args = [entryKey, l.epoch(p), l.clearFloor(p), l.lease(p, key), l.tagPrefix(p), leaseToken, this.leaseMs, now] as const;
+        let reply: [Buffer | null, number, number, number];
+        let whole: Buffer | null | undefined;
+        if (expectLarge) {
+          const pipeline = this.client.pipeline() as unknown as ScriptCommands & { getBuffer(k: string): unknown; exec(): Promise<[Error | null, unknown][] | null> };
+          pipeline.cachegenReadBuffer(...args, 0);
+          pipeline.getBuffer(entryKey);
+          const results = (await pipeline.exec()) ?? [];
+          for (const [err] of results) if (err) throw err;
+          reply = results[0]![1] as [Buffer | null, number, number, number];
+          whole = results[1]![1] as Buffer | null;
+        } else {
+          reply = await this.scripts.cachegenReadBuffer(...args, this.inlineLimit);
+        }
+        const [entry, epoch, lease, partial] = reply;
+        const read: L2Read = { entry, epoch: Number(epoch), leaseAcquired: Number(lease) === 1 };
+        if (entry && Number(partial) === 1) read.entry = whole !== undefined ? sameEntry(entry, whole) : await this.fetchLarge(entryKey, entry);
         return read;
       } catch (err) {
         // A timed-out read may still run once Redis answers, taking a lease nobody will use:
@@ -154,11 +173,7 @@ export class RedisL2 {
    * then treated as a miss, never served unchecked).
    */
   private async fetchLarge(key: string, prefix: Buffer): Promise<Buffer | null> {
-    const whole = await this.client.getBuffer(key);
-    if (!whole) return null;
-    const checked = envelopeHeaderLength(prefix);
-    if (checked === undefined || whole.length < checked || whole.compare(prefix, 0, checked, 0, checked) !== 0) return null;
-    return whole;
+    return sameEntry(prefix, await this.client.getBuffer(key));
   }
 
   /** Stores an envelope unless one of its tags was invalidated after `epoch`. */
@@ -271,6 +286,14 @@ export class RedisL2 {
       (this.deps.logger.info ?? this.deps.logger.warn)(`cachegen[${ns}]: could not read Redis maxmemory-policy (CONFIG GET refused or Redis unavailable); it must be noeviction or volatile-* (docs/two-tier.md)`);
     }
   }
+}
+
+/** `whole` when its header and tags are the ones the read script checked (`prefix`); null otherwise. */
+function sameEntry(prefix: Buffer, whole: Buffer | null): Buffer | null {
+  if (!whole) return null;
+  const checked = envelopeHeaderLength(prefix);
+  if (checked === undefined || whole.length < checked || whole.compare(prefix, 0, checked, 0, checked) !== 0) return null;
+  return whole;
 }
 
 /** QUITs a connected client; disconnects one that is not (a QUIT would wait for a reconnect that may never come). */

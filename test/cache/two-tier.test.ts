@@ -220,7 +220,7 @@ describe('large entries (prefix checked in Lua, value fetched with GET)', () => 
     { name: 'few tags', tags: ['big:1'] },
     { name: 'a tag list longer than the checked prefix', tags: ['big:1', ...Array.from({ length: 200 }, (_, i) => `filler-tag-${i}-${'x'.repeat(20)}`)] },
   ])('are served whole and obey their tags ($name)', async ({ tags }) => {
-    const { a, b } = await pair();
+    const { a, b, namespace, clock } = await pair();
     const big = (n: number) => Buffer.alloc(64 * 1024, n);
     let n = 0;
     const loader = async () => big(++n);
@@ -233,5 +233,15 @@ describe('large entries (prefix checked in Lua, value fetched with GET)', () => 
     const after = await b.cache.fetch('big', loader, { ttl: 60, tags });
     expect(after.tier).toBe('origin');
     expect(Buffer.compare(after.value, big(2))).toBe(0);
+    // Without L1, the second read of the endpoint fetches the value in the same round trip as the check.
+    const noL1 = createCache({ namespace, clock: clock.now, l1: false, bus: false, l2: { redis: redisUrl } });
+    open.push(noL1);
+    for (let i = 0; i < 2; i++) {
+      const again = await noL1.fetch('big', loader, { ttl: 60, tags });
+      expect(again.tier).toBe('l2');
+      expect(Buffer.compare(again.value, big(2))).toBe(0);
+    }
+    await a.cache.invalidateTags(['big:1']);
+    expect((await noL1.fetch('big', loader, { ttl: 60, tags })).tier).toBe('origin');
   });
 });
