@@ -6,6 +6,8 @@ export interface CacheStatusResult {
   ttl?: number;
   /** The response was stored after going forward. */
   stored?: boolean;
+  /** The request waited for another request's forward and shares its response. */
+  collapsed?: boolean;
   /** Free-form detail, e.g. `stale-while-revalidate`, `redis-down`. */
   detail?: string;
   /** Why the request went forward, when it is not `miss`/`bypass` (e.g. `stale`: revalidated, `request`: the client asked). */
@@ -38,6 +40,7 @@ export function cacheStatus(result: CacheStatusResult, name = 'cachegen'): strin
     out += `; ttl=${result.status === 'stale' && ttl >= 0 ? -1 : ttl}`;
   }
   if (result.stored) out += '; stored';
+  if (result.collapsed) out += '; collapsed';
   if (result.detail !== undefined) out += '; detail=' + sfItem(result.detail);
   return out;
 }

@@ -379,6 +379,7 @@ describe('cachedFetch (RFC 9111 private cache over real HTTP)', () => {
 
   it('gives every caller its own unconsumed body', async () => {
     handlers.set('bodies', { origin: () => ({ headers: { 'cache-control': 'max-age=100' }, body: 'shared bytes' }), calls: [] });
+    clock = T0; // the origin's Date header
     const cache = createCache({ l1: { maxEntries: 100 } });
     const f = cachedFetch(cache, { now: () => T0 });
     try {
@@ -394,8 +395,32 @@ describe('cachedFetch (RFC 9111 private cache over real HTTP)', () => {
     }
   });
 
+  it.each<[string, Record<string, string>, Array<Record<string, string>>, number, string[]]>([
+    ['identical misses share one origin request', { 'cache-control': 'max-age=100', vary: 'Accept-Language' }, [{ 'accept-language': 'en' }, { 'accept-language': 'en' }, { 'accept-language': 'en' }], 1, ['en', 'en', 'en']],
+    ['misses that Vary apart do not share', { 'cache-control': 'max-age=100', vary: 'Accept-Language' }, [{ 'accept-language': 'en' }, { 'accept-language': 'fr' }], 2, ['en', 'fr']],
+    ['an unstorable response is not shared', { 'cache-control': 'no-store' }, [{}, {}], 2, ['undefined', 'undefined']],
+    ['a client asking for no-cache does not join', { 'cache-control': 'max-age=100' }, [{}, { 'cache-control': 'no-cache' }], 2, ['undefined', 'undefined']],
+  ])('concurrent misses (collapsed forwarding): %s', async (_name, responseHeaders, requestHeaders, originCalls, languages) => {
+    const prefix = `collapse-${originCalls}-${languages.join('')}-${Object.keys(requestHeaders[1] ?? {}).join('')}`;
+    const calls: Seen[] = [];
+    handlers.set(prefix, { origin: (seen) => ({ headers: responseHeaders, body: `lang ${String(seen.headers['accept-language'] === '*' ? undefined : seen.headers['accept-language'])}` }), calls });
+    clock = T0; // the origin's Date header
+    const cache = createCache({ l1: { maxEntries: 100 } });
+    const f = cachedFetch(cache, { now: () => T0 });
+    try {
+      const responses = await Promise.all(requestHeaders.map((headers) => f(`${base}/${prefix}`, { headers })));
+      expect(await Promise.all(responses.map((r) => r.text()))).toEqual(languages.map((l) => `lang ${l}`));
+      expect(calls.length).toBe(originCalls);
+      if (originCalls === 1) expect(responses[1]!.headers.get('cache-status')).toContain('collapsed');
+    } finally {
+      await cache.close();
+      handlers.delete(prefix);
+    }
+  });
+
   it('shares stored responses through Redis between two instances', async () => {
     handlers.set('redis', { origin: () => ({ headers: { 'cache-control': 'max-age=100', etag: '"r"' }, body: 'from redis' }), calls: [] });
+    clock = T0;
     const namespace = `test-http-fetch-${process.pid}-${Date.now()}`;
     const one = createCache({ namespace, l2: { redis: inject('redisUrl') } });
     const two = createCache({ namespace, l2: { redis: inject('redisUrl') } });

@@ -57,6 +57,8 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
   const maxVariants = options.maxVariants ?? 8;
   const waitUntil = options.waitUntil ?? (() => {});
   const refreshing = new Set<string>();
+  /** Misses on their way to the origin, by key: concurrent misses wait for the first one's response. */
+  const inflight = new Map<string, Promise<StoredResponse | undefined>>();
 
   const uriTag = (url: string) => `${name}:uri:${url}`;
   const keyOf = (url: string, request: Request) => {
@@ -103,10 +105,37 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
 
   /** Goes to the network, stores what may be stored, and answers with a response whose body is still readable. */
   const forward = async (request: Request, key: string, url: string, entry: StoredEntry | undefined,
-    requestCC: CacheControlDirectives, fwd: CacheStatusResult['fwd']): Promise<Response> => {
+    requestCC: CacheControlDirectives, fwd: CacheStatusResult['fwd'], onStored?: (stored: StoredResponse) => void): Promise<Response> => {
     const requestTime = now();
     const response = await network(request);
-    return storeFull(request, key, url, entry, response, requestTime, now(), requestCC, { fwd });
+    return storeFull(request, key, url, entry, response, requestTime, now(), requestCC, { fwd }, onStored);
+  };
+
+  /** A miss: join a concurrent identical miss when its response suits this request, else go forward (and let others join). */
+  const missed = async (request: Request, key: string, url: string, entry: StoredEntry | undefined,
+    requestCC: CacheControlDirectives, fwd: CacheStatusResult['fwd']): Promise<Response> => {
+    const pending = inflight.get(key);
+    // A client asking for an end-to-end answer (no-cache, max-age) does not join another request.
+    if (pending && requestCC.noCache === undefined && requestCC.maxAge === undefined) {
+      const shared = await pending;
+      if (shared && matchesVary(shared, request.headers)) {
+        const headers = storedHeaders(shared);
+        const directives = parseCacheControl(headers.get('cache-control'));
+        const { lifetime, age } = freshnessOf(shared, headers, directives);
+        if (directives.noCache === undefined && lifetime > age) {
+          return serve(shared, headers, age, { status: 'miss', fwd, collapsed: true }, request.method);
+        }
+      }
+    }
+    let settle: (stored: StoredResponse | undefined) => void = () => {};
+    const mine = new Promise<StoredResponse | undefined>((resolve) => { settle = resolve; });
+    inflight.set(key, mine);
+    try {
+      return await forward(request, key, url, entry, requestCC, fwd, settle);
+    } finally {
+      settle(undefined);
+      if (inflight.get(key) === mine) inflight.delete(key);
+    }
   };
 
   /** Asks the origin whether `stored` is still good (If-None-Match / If-Modified-Since). */
@@ -134,7 +163,8 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
 
   /** Stores a full response when RFC 9111 §3 allows it; returns it (re-made from the stored bytes when stored). */
   const storeFull = async (request: Request, key: string, url: string, entry: StoredEntry | undefined, response: Response,
-    requestTime: number, responseTime: number, requestCC: CacheControlDirectives, status: Pick<CacheStatusResult, 'fwd' | 'fwdStatus'>): Promise<Response> => {
+    requestTime: number, responseTime: number, requestCC: CacheControlDirectives, status: Pick<CacheStatusResult, 'fwd' | 'fwdStatus'>,
+    onStored?: (stored: StoredResponse) => void): Promise<Response> => {
     const directives = parseCacheControl(response.headers.get('cache-control'));
     const why = whyNotStorable({
       method: request.method, status: response.status, request: requestCC, response: directives,
@@ -143,6 +173,7 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
     if (why !== undefined) return response;
     const body = new Uint8Array(await response.arrayBuffer());
     const stored = toStored(response, body, request.headers, requestTime, responseTime);
+    onStored?.(stored);
     await write(key, url, entry, stored);
     return serve(stored, storedHeaders(stored), 0, { status: 'miss', stored: true, ...status }, request.method);
   };
@@ -190,7 +221,7 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
     if (!stored) {
       if (requestCC.onlyIfCached) return gatewayTimeout(name, 'only-if-cached');
       if (method === 'HEAD') return network(request);
-      return forward(request, key, url, entry, requestCC, entry ? 'vary-miss' : 'uri-miss');
+      return missed(request, key, url, entry, requestCC, entry ? 'vary-miss' : 'uri-miss');
     }
 
     const headers = storedHeaders(stored);
