@@ -78,12 +78,17 @@ export function createCaller<Ops extends Record<string, ClientOperation>>(option
   // Through the cache, reads without x-cache still honour the server's Cache-Control (RFC 9111 private cache).
   const httpFetch: typeof fetch = cache ? cachedFetch(cache, { fetch: plainFetch }) : plainFetch;
 
-  const send = async (operationId: string, op: ClientOperation, args: CallArgs, viaFetch: typeof fetch): Promise<unknown> => {
+  const headersFor = (args: CallArgs): Record<string, string> => {
     const common = typeof options.headers === 'function' ? options.headers() : options.headers ?? {};
-    const headers: Record<string, string> = { accept: 'application/json', ...common };
+    const headers: Record<string, string> = { accept: 'application/json' };
+    for (const [name, value] of Object.entries(common)) headers[name.toLowerCase()] = value;
     for (const [name, value] of Object.entries((args.headers ?? {}) as Record<string, unknown>)) {
       if (value !== undefined) headers[name.toLowerCase()] = String(value);
     }
+    return headers;
+  };
+
+  const send = async (operationId: string, op: ClientOperation, args: CallArgs, headers: Record<string, string>, viaFetch: typeof fetch): Promise<unknown> => {
     const init: RequestInit = { method: op.method, headers };
     if (args.body !== undefined) {
       headers['content-type'] ??= 'application/json';
@@ -99,12 +104,15 @@ export function createCaller<Ops extends Record<string, ClientOperation>>(option
     const op = operations[operationId];
     if (!op) throw new TypeError(`unknown operation "${operationId}"`);
     const policy = op.cache?.policy;
-    const sources = { params: args.path, query: args.query, headers: args.headers, body: args.body };
+    const headers = headersFor(args);
+    const sources = { params: args.path, query: args.query, headers, body: args.body };
     // x-cache'd public reads are cached by value, tagged, so this client's mutations can invalidate them.
     if (cache && policy && !policy.sensitive && policy.scope === 'public' && (op.method === 'GET' || op.method === 'HEAD')) {
       const templates = op.cache?.tags ?? [];
-      const key = `client|${operationId}|${buildUrl('', op.path, args)}`;
-      const result = await cache.fetch(key, () => send(operationId, op, args, plainFetch), {
+      // The vary headers' values are part of the key, as on the server: a German answer is not an English one.
+      const varies = policy.vary.map((name) => `${name}=${headers[name.toLowerCase()] ?? ''}`).join('&');
+      const key = `client|${operationId}|${buildUrl('', op.path, args)}|${varies}`;
+      const result = await cache.fetch(key, () => send(operationId, op, args, headers, plainFetch), {
         ttl: policy.ttl,
         swr: policy.swr,
         staleIfError: policy.staleIfError,
@@ -114,7 +122,7 @@ export function createCaller<Ops extends Record<string, ClientOperation>>(option
       });
       return result.value as T;
     }
-    const body = await send(operationId, op, args, httpFetch);
+    const body = await send(operationId, op, args, headers, httpFetch);
     if (cache && op.invalidates.length > 0) {
       const tags = renderTags(op.invalidates, { ...sources, response: body });
       if (tags.length > 0) await cache.invalidateTags(tags, { source: 'mutation' });

@@ -51,7 +51,8 @@ function methodDoc(op: IrOperation): string {
 
 /** Adds client.ts to the project and returns its text. */
 export async function emitClient(ir: IrDocument, runtimeImport: string): Promise<string> {
-  const template = (await clientTemplate()).split(TEMPLATE_RUNTIME_IMPORT).join(`'${runtimeImport}'`);
+  // The template's own opening comment speaks of the template; the generated file gets its banner instead.
+  const template = (await clientTemplate()).replace(/^\/\*\*[\s\S]*?\*\/\n/, '').split(TEMPLATE_RUNTIME_IMPORT).join(`'${runtimeImport}'`);
   const operations = ir.operations.filter((op) => op.method !== 'trace');
   const roots = typeRoots(operations);
   const table = Object.fromEntries(operations.map((op) => [op.operationId, clientOperation(op)]));

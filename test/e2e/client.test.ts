@@ -63,4 +63,18 @@ describe('generated client', () => {
     expect(found.query).toBe('Lamp');
     expect(found.results.every((p) => p.name.includes('Lamp'))).toBe(true);
   });
+
+  it('keys x-cache reads by their vary headers (Accept-Language)', async () => {
+    const { server, cache } = await setup();
+    let language = 'de';
+    const client = createClient({ baseUrl: server.url, cache, headers: () => ({ 'accept-language': language }) });
+    const german = await client.searchProducts({ query: { q: 'Lamp' } });
+    language = 'fr';
+    const french = await client.searchProducts({ query: { q: 'Lamp' } });
+    language = 'de';
+    const germanAgain = await client.searchProducts({ query: { q: 'Lamp' } });
+    expect(german.language).toMatch(/^de/);
+    expect(french.language).toMatch(/^fr/);
+    expect(germanAgain).toEqual(german);
+  });
 });
