@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { graphqlKey, normalizeOperation } from '../../runtime/graphql/index.js';
 
@@ -42,5 +43,24 @@ describe('graphqlKey', () => {
     expect(normalizeOperation('mutation M { likePost(id: 1) }').operationType).toBe('mutation');
     expect(normalizeOperation('subscription S { onPost }').operationType).toBe('subscription');
     expect(normalizeOperation('{ a }').operationType).toBe('query');
+  });
+
+  it('is the same for any order of fields and arguments, and different once an alias is added (property)', () => {
+    type Field = { name: string; args: Array<[string, number]>; children: Field[] };
+    const leaf = fc.record({ name: fc.constantFrom('a', 'b', 'c', 'd'), args: fc.uniqueArray(fc.tuple(fc.constantFrom('x', 'y', 'z'), fc.nat(3)), { selector: (a) => a[0], maxLength: 3 }), children: fc.constant([] as Field[]) });
+    const field = fc.record({ name: fc.constantFrom('p', 'q', 'r'), args: fc.constant([] as Array<[string, number]>), children: fc.uniqueArray(leaf, { selector: (f) => f.name, minLength: 1, maxLength: 4 }) });
+    const fields = fc.uniqueArray(fc.oneof(leaf, field), { selector: (f) => f.name, minLength: 1, maxLength: 5 });
+    const print = (list: Field[], order: (n: number) => number[]): string => order(list.length).map((i) => {
+      const f = list[i]!;
+      const args = f.args.length ? '(' + order(f.args.length).map((j) => `${f.args[j]![0]}: ${f.args[j]![1]}`).join(', ') + ')' : '';
+      return f.name + args + (f.children.length ? ' { ' + print(f.children, order) + ' }' : '');
+    }).join(' ');
+    fc.assert(fc.property(fields, fc.integer(), (list, seed) => {
+      const forward = (n: number) => [...Array(n).keys()];
+      const shuffled = (n: number) => [...Array(n).keys()].sort((x, y) => ((x * 7919 + seed) % 13) - ((y * 7919 + seed) % 13));
+      const a = graphqlKey({ query: `{ ${print(list, forward)} }` });
+      expect(graphqlKey({ query: `{ ${print(list, shuffled)} }` })).toBe(a);
+      expect(graphqlKey({ query: `{ renamed: ${print(list, forward)} }` })).not.toBe(a);
+    }), { numRuns: 300 });
   });
 });
