@@ -4,7 +4,7 @@
  */
 import { access } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { bundle, createConfig, type Config } from '@redocly/openapi-core';
+import type { Config } from '@redocly/openapi-core';
 import { SpecLoadError } from './errors.js';
 import { fromPointer } from './pointer.js';
 import { SourceSet } from './source.js';
@@ -88,6 +88,8 @@ export async function loadSpec(file: string): Promise<LoadedSpec> {
     checkLocalRefs(sources, absolute, root);
     return { file: absolute, files: [absolute], openapiVersion, document: root, bundled: root, sources };
   }
+  // Loaded only for specs split across files: the package takes a while to import.
+  const { bundle, createConfig } = await import('@redocly/openapi-core');
   redoclyConfig ??= createConfig({});
   const result = await bundle({ ref: absolute, config: await redoclyConfig, dereference: false, removeUnusedComponents: false });
   for (const problem of result.problems) {

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import { parseYaml } from '@redocly/openapi-core';
+// The js-yaml openapi-core bundles with, imported alone: the package's index costs a second to load.
+import { parseYaml } from '@redocly/openapi-core/lib/js-yaml/index.js';
 import type { SourceLocation } from '../ir/types.js';
 import { SpecLoadError } from './errors.js';
 import { fromPointer, toPointer } from './pointer.js';
