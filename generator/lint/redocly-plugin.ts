@@ -90,4 +90,7 @@ export const cachegenRedoclyPlugin: RedoclyPlugin = {
   },
 };
 
-export default cachegenRedoclyPlugin;
+/** The module's default export in Redocly's plugin format: a function returning the plugin. */
+export default function cachegenPlugin(): RedoclyPlugin {
+  return cachegenRedoclyPlugin;
+}
