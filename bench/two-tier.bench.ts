@@ -218,6 +218,14 @@ function targetSummary(rows: Record<string, unknown>[]): string {
 async function main(): Promise<void> {
   let server: RunningService | undefined;
   const redisUrl = process.env.REDIS_URL ?? (server = await startRedisServer()).url;
+  try {
+    await run(redisUrl);
+  } finally {
+    await server?.stop(); // also when a phase fails: never leave a private redis-server behind
+  }
+}
+
+async function run(redisUrl: string): Promise<void> {
   const at = new Date().toISOString();
   console.log(`two-tier benchmark on ${process.env.REDIS_URL ? 'REDIS_URL' : 'a private redis-server'}, ${ROUNDS} rounds, node ${process.version}`);
   const l2 = await l2HitLatency(redisUrl);
@@ -230,7 +238,6 @@ async function main(): Promise<void> {
   console.log(throughput);
   const storm = await stampede(redisUrl);
   console.log(storm);
-  await server?.stop();
 
   const results = { at, command: COMMAND, rounds: ROUNDS, node: process.version, l2HitLatency: l2, compression: packing, invalidateTags: inv, zipfThroughput: throughput, stampede: storm };
   writeFileSync(new URL('./results/two-tier.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
