@@ -112,12 +112,20 @@ interface Subject { get(k: string): number | undefined; set(k: string, v: number
 
 const subjects: Record<string, (capacity: number) => Subject> = {
   'Map (floor)': (capacity) => {
+    // A Map plus a FIFO ring of keys: the least work any bounded cache can do (no recency at all).
     const m = new Map<string, number>();
+    const ring = new Array<string | undefined>(capacity);
+    let head = 0;
     return {
       get: (k) => m.get(k),
       set: (k, v) => {
+        if (!m.has(k)) {
+          const old = ring[head];
+          if (old !== undefined) m.delete(old);
+          ring[head] = k;
+          head = (head + 1) % capacity;
+        }
         m.set(k, v);
-        if (m.size > capacity) m.delete(m.keys().next().value as string);
       },
       size: () => m.size,
     };
