@@ -11,6 +11,7 @@
  *      ratios (adjacent runs share the machine's load). Target: on >= 97% of off.
  *
  *   npm run bench:metrics                 (ROUNDS=10 SECONDS=3 CONNECTIONS=10 by default)
+ *   CONTROL=1 npm run bench:metrics       (A/A control: both servers without metrics; prints only)
  *
  * Writes bench/results/metrics.json and docs/benchmarks/metrics.md.
  */
@@ -126,7 +127,8 @@ async function startServer(mode: 'on' | 'off'): Promise<{ url: string; child: Ch
 }
 
 async function overHttp() {
-  const servers = { off: await startServer('off'), on: await startServer('on') };
+  // CONTROL=1: an A/A run, both servers without metrics, to see how far apart two identical servers measure.
+  const servers = { off: await startServer('off'), on: await startServer(process.env.CONTROL === '1' ? 'off' : 'on') };
   try {
     for (const mode of ['off', 'on'] as const) {
       // Warm the entry and check the route really answers from L1.
@@ -136,7 +138,7 @@ async function overHttp() {
       if (res.status !== 200 || !/hit/i.test(status)) throw new Error(`${mode}: GET ${ROUTE} answered ${res.status}, Cache-Status "${status}": not an L1 hit`);
     }
     const metricsText = await (await fetch(servers.on.url + '/metrics')).text();
-    if (!metricsText.includes('cachegen_requests_total{endpoint="getProduct",result="hit",tier="l1"}')) throw new Error('the metrics-on server does not count its hits');
+    if (process.env.CONTROL !== '1' && !metricsText.includes('cachegen_requests_total{endpoint="getProduct",result="hit",tier="l1"}')) throw new Error('the metrics-on server does not count its hits');
     // Warm both servers (JIT, sockets) before any round counts.
     for (const mode of ['off', 'on'] as const) await autocannon({ url: servers[mode].url + ROUTE, connections: CONNECTIONS, duration: 2 });
     const rps = { off: [] as number[], on: [] as number[] };
@@ -199,6 +201,11 @@ async function main(): Promise<void> {
     : '';
   const judge = (r: number) => (r >= 0.97 ? `within the ≤ 3% target (${((1 - r) * 100).toFixed(1)}% fewer req/s)` : `misses the ≤ 3% target (${((1 - r) * 100).toFixed(1)}% fewer req/s)`);
   const verdict = `${judge(ratio)} one at a time, ${judge(http.sideBySide.ratio)} side by side`;
+  if (process.env.CONTROL === '1') {
+    // The A/A control prints only: its "on" column is a second server without metrics.
+    process.stdout.write(`A/A control (both servers without metrics): CONTROL=1 ${command}\n\n${table}\n`);
+    return;
+  }
   const result = { command, rounds: ROUNDS, secondsPerRun: SECONDS, connections: CONNECTIONS, node: process.version, date: new Date().toISOString(), ...micro, http: { ...http, ratio }, targetMet: ratio >= 0.97 && http.sideBySide.ratio >= 0.97 };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/metrics.json'), JSON.stringify(result, null, 2) + '\n');
