@@ -4,6 +4,7 @@
  * Every x-cache field keeps where it was written so a problem can name file:line:column.
  */
 import type { CachePolicy } from '../../runtime/http/policy.js';
+import type { TagPartSpec, TagTemplateSpec } from '../../runtime/fastify/operation.js';
 
 export type HttpMethod = 'get' | 'head' | 'post' | 'put' | 'patch' | 'delete' | 'options' | 'trace';
 
@@ -27,21 +28,13 @@ export interface IrParameter {
   location: SourceLocation;
 }
 
-/** One piece of a parsed tag template such as `product:{id}` or `item:{response.items[].id}`. */
-export type TagPart =
-  | { kind: 'literal'; text: string }
-  | { kind: 'path'; name: string }
-  | { kind: 'query'; name: string }
-  | { kind: 'header'; name: string }
-  /** Field path in the response body; a segment `[]` fans out over an array. */
-  | { kind: 'response'; path: string[] }
-  /** Field path in the request body (mutations), same `[]` convention. */
-  | { kind: 'body'; path: string[] };
+/**
+ * One piece of a parsed tag template such as `product:{id}` or `item:{response.items[].id}`.
+ * The runtime renders tags from the same shape, so it is defined once, on the runtime side.
+ */
+export type TagPart = TagPartSpec;
 
-export interface TagTemplate {
-  /** As written, e.g. `category:{query.category}`. */
-  source: string;
-  parts: TagPart[];
+export interface TagTemplate extends TagTemplateSpec {
   location: SourceLocation;
 }
 
