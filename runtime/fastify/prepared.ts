@@ -14,8 +14,16 @@ export interface PreparedResponse {
   headers: Record<string, string>;
   /** Whether this response may be stored (2xx and no Set-Cookie). Not encoded: a stored entry was storable. */
   storable: boolean;
-  /** Tags read from the response body (`{response.…}` templates), known only after the origin call. */
+  /**
+   * Tags rendered when the loader ran: the request templates' and the response templates'
+   * (`{response.…}`, known only after the origin call). Not encoded: L2 keeps the entry's tags itself.
+   */
   responseTags: string[];
+  /**
+   * The headers every answer from this entry sends, as name/value pairs (Cache-Control, ETag,
+   * Vary, the handler's headers, Content-Type): built once per entry by the route, never encoded.
+   */
+  wire?: readonly string[];
 }
 
 const HEADER_LENGTH_BYTES = 4;

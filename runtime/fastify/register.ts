@@ -152,8 +152,26 @@ export function registerOperations<H extends object>(
 }
 
 // Shared by every request: the hit path allocates no closures it does not need.
-const responseTagsOf = (value: PreparedResponse): string[] => value.responseTags;
+const tagsOf = (value: PreparedResponse): string[] => value.responseTags;
 const isStorable = (value: PreparedResponse): boolean => value.storable;
+
+/**
+ * The headers every answer from this entry carries whatever its age, as name/value pairs:
+ * computed once per entry (when it is stored, or on the first hit of an entry decoded from
+ * L2) and kept on the entry, so a hit only adds Age and Cache-Status.
+ */
+function wireHeaders(prepared: PreparedResponse, route: RouteHeaders): readonly string[] {
+  let wire = prepared.wire;
+  if (wire === undefined) {
+    const list = ['cache-control', route.cacheControl, 'etag', prepared.etag];
+    if (route.vary) list.push('vary', route.vary);
+    for (const name in prepared.headers) list.push(name, prepared.headers[name]!);
+    list.push('content-type', prepared.contentType);
+    wire = list;
+    prepared.wire = wire;
+  }
+  return wire;
+}
 
 function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandler, options: RoutesOptions<object>) {
   const { cache } = options;
@@ -172,71 +190,93 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
   const requestTemplates = (op.cache?.tags ?? []).filter((t) => !readsResponse(t));
   const responseTemplates = (op.cache?.tags ?? []).filter(readsResponse);
   const endpoint = op.operationId;
-  const shared = policy.scope === 'public';
   const bypass = uncachedHandler(op, handler, options);
+  const surrogate = options.surrogateKeys === true;
+  // One options object per route. Every tag, request-derived ones included, is rendered by the
+  // loader and handed over through tagsFrom: the cache reads tags only when it stores, and the
+  // epoch it checks then was read before the loader ran (docs/two-tier.md, "tags"), so a hit
+  // renders none.
+  const fetchOptions = {
+    ttl: policy.ttl,
+    swr: policy.swr,
+    staleIfError: policy.staleIfError,
+    tagsFrom: tagsOf,
+    endpoint,
+    codec: preparedCodec,
+    cacheable: isStorable,
+    shared: policy.scope === 'public',
+  };
+  // The keyer is synchronous and keeps nothing of its input, so one input object serves every request.
+  const input: KeyInputWithRequest = { operationId: op.operationId, params: {}, query: '', headers: {}, request: undefined as never };
+
+  /** The origin call, on a miss only: the handler's result, serialized, hashed and tagged once. */
+  async function load(request: FastifyRequest, reply: FastifyReply): Promise<PreparedResponse> {
+    const result = await handler(requestOf(request));
+    const { status, body, headers: set } =
+      result instanceof HandlerReply ? result : { status: op.successStatus, body: result, headers: {} };
+    const { bytes, type } = serializeBody(reply, status, body, op.contentType);
+    const extra = extraHeaders(set);
+    const sources: TagSources = { params: request.params, query: request.query, headers: request.headers };
+    const requestTags = requestTemplates.length > 0 ? renderTags(requestTemplates, sources) : [];
+    const prepared: PreparedResponse = {
+      status,
+      body: bytes,
+      contentType: contentTypeHeader(type),
+      etag: strongEtag(bytes),
+      headers: extra.headers,
+      storable: isSuccess(status) && !extra.setsCookie,
+      responseTags: responseTemplates.length > 0 ? [...new Set([...requestTags, ...renderTags(responseTemplates, { ...sources, response: body })])] : requestTags,
+    };
+    if (prepared.storable) wireHeaders(prepared, headers);
+    return prepared;
+  }
+
+  // Cache-Status of a fresh hit depends only on the whole seconds of freshness left: remember the last one.
+  let hitTtl = NaN;
+  let hitStatus = '';
 
   return async function cachedRoute(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    const input: KeyInputWithRequest = {
-      operationId: op.operationId,
-      params: request.params as RestKeyInput['params'],
-      query: rawQuery(request.url),
-      headers: request.headers,
-      request,
-    };
+    input.params = request.params as RestKeyInput['params'];
+    input.query = rawQuery(request.url);
+    input.headers = request.headers;
+    input.request = request;
     const key = keyer(input);
+    input.request = undefined as never;
     // No key: a private operation called anonymously. Answer it, store nothing.
     if (key === undefined) return bypass(request, reply);
-    const sources: TagSources = { params: request.params, query: request.query, headers: request.headers };
-    const loader = async (): Promise<PreparedResponse> => {
-      const result = await handler(requestOf(request));
-      const { status, body, headers: set } =
-        result instanceof HandlerReply ? result : { status: op.successStatus, body: result, headers: {} };
-      const { bytes, type } = serializeBody(reply, status, body, op.contentType);
-      const extra = extraHeaders(set);
-      return {
-        status,
-        body: bytes,
-        contentType: contentTypeHeader(type),
-        etag: strongEtag(bytes),
-        headers: extra.headers,
-        storable: isSuccess(status) && !extra.setsCookie,
-        responseTags: responseTemplates.length > 0 ? renderTags(responseTemplates, { ...sources, response: body }) : [],
-      };
-    };
-    const tags = requestTemplates.length > 0 ? renderTags(requestTemplates, sources) : [];
-    const result = await cache.fetch(key, loader, {
-      ttl: policy.ttl,
-      swr: policy.swr,
-      staleIfError: policy.staleIfError,
-      tags,
-      tagsFrom: responseTagsOf,
-      endpoint,
-      codec: preparedCodec,
-      cacheable: isStorable,
-      shared,
-    });
+    const result = await cache.fetch(key, () => load(request, reply), fetchOptions);
     const prepared = result.value;
     if (!prepared.storable) {
       reply.code(prepared.status).headers(prepared.headers).header('cache-control', 'no-store').header('content-type', prepared.contentType);
       return reply.send(prepared.body);
     }
-    reply
-      .header('cache-control', headers.cacheControl)
-      .header('etag', prepared.etag)
-      .header('age', String(Math.floor(result.age)))
-      .header('cache-status', cacheStatus({ status: result.status, ttl: result.ttl, stored: result.status === 'miss' }));
-    if (headers.vary) reply.header('vary', headers.vary);
-    for (const name in prepared.headers) reply.header(name, prepared.headers[name]);
-    if (options.surrogateKeys) {
-      const all = [...tags, ...prepared.responseTags];
+    let status: string;
+    if (result.status === 'hit') {
+      const ttl = Math.trunc(result.ttl!);
+      if (ttl !== hitTtl) {
+        hitStatus = cacheStatus({ status: 'hit', ttl: result.ttl });
+        hitTtl = ttl;
+      }
+      status = hitStatus;
+    } else {
+      status = cacheStatus({ status: result.status, ttl: result.ttl, stored: result.status === 'miss' });
+    }
+    // Age and Cache-Status first: a handler's own extra headers (in the entry's list) win, as they always did.
+    reply.header('age', String(Math.floor(result.age))).header('cache-status', status);
+    const wire = wireHeaders(prepared, headers);
+    for (let i = 0; i < wire.length; i += 2) reply.header(wire[i]!, wire[i + 1]!);
+    if (surrogate) {
+      const sources: TagSources = { params: request.params, query: request.query, headers: request.headers };
+      const all = [...renderTags(requestTemplates, sources), ...prepared.responseTags];
       if (all.length > 0) reply.header('surrogate-key', surrogateKeys(all));
     }
     const condition = request.headers['if-none-match'];
     if (condition !== undefined && ifNoneMatch(condition, prepared.etag)) {
+      // The 304 carries the entry's headers but no body, so no Content-Type.
+      reply.removeHeader('content-type');
       return reply.code(304).send();
     }
-    reply.code(prepared.status).header('content-type', prepared.contentType);
-    return reply.send(prepared.body);
+    return reply.code(prepared.status).send(prepared.body);
   };
 }
 

@@ -1,0 +1,103 @@
+/**
+ * The cached route's hit path over a real socket: headers prepared once per entry (the
+ * handler's own headers included), Cache-Status/Age as the clock moves, request and response
+ * tags rendered by the loader yet honoured by invalidation and Surrogate-Key, and 304s.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createCache, registerOperations, reply, type OperationSpec } from '../../runtime/index.js';
+
+const operation: OperationSpec = {
+  operationId: 'getItem',
+  method: 'GET',
+  url: '/items/:id',
+  schema: { params: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] } },
+  successStatus: 200,
+  contentType: 'application/json',
+  invalidates: [],
+  cache: {
+    policy: { ttl: 60, swr: 0, staleIfError: 0, scope: 'public', vary: ['Accept-Language'], tags: [], revalidate: false, sensitive: false, key: {} },
+    tags: [
+      { source: 'item:{id}', parts: [{ kind: 'literal', text: 'item:' }, { kind: 'path', name: 'id' }] },
+      { source: 'name:{response.name}', parts: [{ kind: 'literal', text: 'name:' }, { kind: 'response', path: ['name'] }] },
+    ],
+  },
+};
+
+const apps: FastifyInstance[] = [];
+afterEach(async () => { await Promise.all(apps.splice(0).map((a) => a.close())); });
+
+async function serve() {
+  let now = 1_000_000;
+  let calls = 0;
+  const cache = createCache({ namespace: 'e2e-hit-path', clock: () => now, logger: { warn() {} } });
+  const app = Fastify();
+  apps.push(app);
+  app.addHook('onClose', async () => { await cache.close(); });
+  registerOperations(app, [operation], [], {
+    handlers: { getItem: async ({ params }: { params: { id: number } }) => { calls++; return reply(200, { id: params.id, name: 'lamp' }, { 'X-Extra': 'a' }); } },
+    cache,
+    surrogateKeys: true,
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const r = await fetch(url + path, { headers });
+    return { status: r.status, headers: r.headers, text: await r.text() };
+  };
+  return { cache, get, advance: (ms: number) => { now += ms; }, calls: () => calls };
+}
+
+describe('cached route hit path', () => {
+  it('sends the entry\'s headers on every hit, with Cache-Status and Age following the clock', async () => {
+    const s = await serve();
+    const miss = await s.get('/items/1');
+    expect(miss.headers.get('cache-status')).toBe('cachegen; fwd=miss; stored');
+    for (const [advance, ttl, age] of [[0, 60, 0], [10_500, 49, 10], [200, 49, 10], [1_000, 48, 11]] as const) {
+      s.advance(advance);
+      const hit = await s.get('/items/1');
+      expect(hit.status).toBe(200);
+      expect(hit.text).toBe(miss.text);
+      expect(hit.headers.get('cache-status')).toBe(`cachegen; hit; ttl=${ttl}`);
+      expect(hit.headers.get('age')).toBe(String(age));
+      for (const name of ['cache-control', 'etag', 'vary', 'x-extra', 'content-type']) {
+        expect(hit.headers.get(name), name).toBe(miss.headers.get(name));
+      }
+      expect(hit.headers.get('vary')).toBe('Accept-Language');
+      expect(hit.headers.get('x-extra')).toBe('a');
+      expect(hit.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    }
+    expect(s.calls()).toBe(1);
+  });
+
+  it('sends request and response tags as Surrogate-Key on a miss and on a hit', async () => {
+    const s = await serve();
+    expect((await s.get('/items/2')).headers.get('surrogate-key')).toBe('item:2 name:lamp');
+    expect((await s.get('/items/2')).headers.get('surrogate-key')).toBe('item:2 name:lamp');
+  });
+
+  it('invalidates by the request tags and by the response tags, both rendered in the loader', async () => {
+    const s = await serve();
+    await s.get('/items/3');
+    await s.cache.invalidateTags(['item:3']);
+    expect((await s.get('/items/3')).headers.get('cache-status')).toMatch(/fwd=miss/);
+    expect((await s.get('/items/3')).headers.get('cache-status')).toMatch(/hit/);
+    await s.cache.invalidateTags(['name:lamp']);
+    expect((await s.get('/items/3')).headers.get('cache-status')).toMatch(/fwd=miss/);
+    expect(s.calls()).toBe(3);
+  });
+
+  it('answers a matching If-None-Match with 304: the entry\'s headers, no body, no Content-Type', async () => {
+    const s = await serve();
+    const first = await s.get('/items/4');
+    const etag = first.headers.get('etag')!;
+    const r = await s.get('/items/4', { 'if-none-match': etag });
+    expect(r.status).toBe(304);
+    expect(r.text).toBe('');
+    expect(r.headers.get('etag')).toBe(etag);
+    expect(r.headers.get('x-extra')).toBe('a');
+    expect(r.headers.get('cache-control')).toBe(first.headers.get('cache-control'));
+    expect(r.headers.get('content-type')).toBeNull();
+    // The 304 did not strip the entry's prepared headers: the next 200 still has its Content-Type.
+    expect((await s.get('/items/4')).headers.get('content-type')).toBe('application/json; charset=utf-8');
+  });
+});
