@@ -4,6 +4,8 @@
  *
  *   npm run bench:two-tier                 (REDIS_URL=redis://… to use a running Redis)
  *   ROUNDS=7 npm run bench:two-tier
+ *   ONLY=l2 ROUNDS=3 npm run bench:two-tier   (one section: l2 | compression | invalidation | zipf | stampede;
+ *                                              prints its table, writes nothing)
  *
  * Writes bench/results/two-tier.json and docs/benchmarks/two-tier.md.
  */
@@ -226,6 +228,19 @@ async function main(): Promise<void> {
 }
 
 async function run(redisUrl: string): Promise<void> {
+  const only = process.env.ONLY;
+  if (only) {
+    const sections: Record<string, () => Promise<unknown>> = {
+      l2: () => l2HitLatency(redisUrl), compression: () => compression(redisUrl), invalidation: () => invalidation(redisUrl),
+      zipf: () => zipfThroughput(redisUrl), stampede: () => stampede(redisUrl),
+    };
+    const section = sections[only];
+    if (!section) throw new Error(`ONLY=${only}: expected one of ${Object.keys(sections).join(', ')}`);
+    console.log(`two-tier benchmark, section ${only} only (nothing written), ${ROUNDS} rounds, node ${process.version}`);
+    const out = await section();
+    if (Array.isArray(out)) console.table(out); else console.log(out);
+    return;
+  }
   const at = new Date().toISOString();
   console.log(`two-tier benchmark on ${process.env.REDIS_URL ? 'REDIS_URL' : 'a private redis-server'}, ${ROUNDS} rounds, node ${process.version}`);
   const l2 = await l2HitLatency(redisUrl);

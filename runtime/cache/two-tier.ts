@@ -52,7 +52,6 @@ class TwoTierCache implements Cache {
   /** Tag invalidations that could not reach Redis; replayed when it recovers. */
   private readonly pendingTags = new Set<string>();
   private pendingClear = false;
-  private readonly largeEndpoints = new Set<string>();
   private closed = false;
   /** Lease tokens: unique per instance and call, without a random draw per read. */
   private readonly tokenPrefix = `${randomUUID()}:`;
@@ -100,21 +99,39 @@ class TwoTierCache implements Cache {
   }
 
   async getOrSet<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>): Promise<T> {
-    if (!this.timed && this.mem) {
-      // The hit path: one L1 lookup, one clock read, no allocation.
-      const slot = this.mem.lookup(key)?.value;
-      if (slot !== undefined && this.clock() < slot.freshUntil) return slot.value as T;
+    // The hit path: one L1 lookup, one clock read, no allocation (with an observer: one call more).
+    const slot = this.mem?.lookup(key)?.value;
+    if (slot !== undefined && this.clock() < slot.freshUntil) {
+      if (this.timed) this.observer.request(options.endpoint ?? 'default', 'hit', 'l1', 0);
+      return slot.value as T;
     }
-    return (await this.fetch(key, loader, options)).value;
+    return (await this.answer(key, loader, options, slot)).value;
   }
 
   async fetch<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>): Promise<CacheResult<T>> {
-    const started = this.timed ? performance.now() : 0;
-    const result = await this.lookupOrLoad(key, loader, options);
-    if (this.timed) {
-      this.observer.request(options.endpoint ?? 'default', result.status, result.tier, (performance.now() - started) / 1000);
+    const slot = this.mem?.lookup(key)?.value;
+    if (slot !== undefined) {
+      const now = this.clock();
+      if (now < slot.freshUntil) {
+        if (this.timed) this.observer.request(options.endpoint ?? 'default', 'hit', 'l1', 0);
+        return result<T>(slot, 'hit', 'l1', now);
+      }
     }
-    return result;
+    return this.answer(key, loader, options, slot);
+  }
+
+  /**
+   * Everything but a fresh L1 hit, timed when there is an observer. A fresh L1 hit is not
+   * timed: it takes less than the two clock reads that would time it, and is reported as
+   * 0 seconds, in the first hit bucket (1 µs). docs/two-tier.md, "Metrics".
+   */
+  private answer<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>, slot: Slot | undefined): Promise<CacheResult<T>> {
+    if (!this.timed) return this.lookupOrLoad(key, loader, options, slot);
+    const started = performance.now();
+    return this.lookupOrLoad(key, loader, options, slot).then((r) => {
+      this.observer.request(options.endpoint ?? 'default', r.status, r.tier, (performance.now() - started) / 1000);
+      return r;
+    });
   }
 
   async get<T>(key: string): Promise<T | undefined> {
@@ -170,9 +187,9 @@ class TwoTierCache implements Cache {
 
   // ---- read path -------------------------------------------------------------------
 
-  private lookupOrLoad<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>): Promise<CacheResult<T>> {
+  /** The read path after the L1 lookup (`slot`: what L1 held for key, fresh or not). */
+  private lookupOrLoad<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>, slot: Slot | undefined): Promise<CacheResult<T>> {
     let fallback: Fallback | undefined;
-    const slot = this.mem?.lookup(key)?.value;
     if (slot !== undefined) {
       const now = this.clock();
       if (now < slot.freshUntil) return Promise.resolve(result<T>(slot, 'hit', 'l1', now));
@@ -200,17 +217,15 @@ class TwoTierCache implements Cache {
     fallback: Fallback | undefined, mode: 'foreground' | 'refresh'): Promise<CacheResult<T>> {
     const seq0 = this.index.seq;
     const codec = (options.codec ?? defaultCodec) as Codec<T>;
-    const endpoint = options.endpoint ?? 'default';
     let epoch: number | undefined;
     let token: string | undefined;
     if (this.l2 && options.shared !== false && !this.closed) {
       const l2 = this.l2;
       token = `${this.tokenPrefix}${++this.tokenSeq}`;
-      const waitUntil = performance.now() + l2.leaseMs;
+      let waitUntil = 0;
       let pause = 2;
       for (;;) {
-        const read = await l2.read(key, token, this.clock(), this.largeEndpoints.has(endpoint));
-        if (read?.entry) this.rememberSize(endpoint, read.entry.byteLength > l2.inlineLimit);
+        const read = await l2.read(key, token, this.clock(), options.tags);
         if (!read) { token = undefined; epoch = undefined; break; }
         epoch = read.epoch;
         const found = read.entry ? this.decodeL2(read.entry, codec) : undefined;
@@ -233,6 +248,7 @@ class TwoTierCache implements Cache {
         if (read.leaseAcquired) break;
         if (mode === 'refresh') return fallback ? result<T>(fallback.slot, 'stale', fallback.tier, this.clock()) : this.load(key, loader, options, epoch, undefined, seq0, undefined);
         // Someone else is loading this key: poll for its value until its lease could have expired.
+        if (waitUntil === 0) waitUntil = performance.now() + l2.leaseMs;
         if (this.closed || performance.now() > waitUntil) { token = undefined; break; }
         await new Promise((r) => setTimeout(r, pause));
         pause = Math.min(pause * 2, l2.leasePollMs);
@@ -332,8 +348,10 @@ class TwoTierCache implements Cache {
     const envelope = decodeEnvelope(bytes);
     if (!envelope) return undefined;
     try {
-      const { value, epoch: _epoch, ...times } = envelope;
-      return { ...times, value: codec.decode(value) };
+      return {
+        value: codec.decode(envelope.value), storedAt: envelope.storedAt, freshUntil: envelope.freshUntil,
+        staleUntil: envelope.staleUntil, errorUntil: envelope.errorUntil, tags: envelope.tags,
+      };
     } catch {
       return undefined; // written with another codec: treat as a miss, the loader overwrites it
     }
@@ -353,13 +371,6 @@ class TwoTierCache implements Cache {
   private flushL1(): void {
     this.index.invalidateAll();
     this.mem?.clear();
-  }
-
-  /** Endpoints whose last L2 entry was large: their next reads fetch the value in the same round trip as the check. */
-  private rememberSize(endpoint: string, large: boolean): void {
-    if (!large) { this.largeEndpoints.delete(endpoint); return; }
-    if (this.largeEndpoints.size >= 1000) this.largeEndpoints.clear();
-    this.largeEndpoints.add(endpoint);
   }
 
   private remember(tags: readonly string[]): void {

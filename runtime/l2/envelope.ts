@@ -21,7 +21,12 @@ export const LUA_FRESH_OFFSET = 11;
 export const LUA_EPOCH_OFFSET = 35;
 export const LUA_TAGS_OFFSET = 43;
 
-const HEADER_BYTES = 44;
+/** 0-based offsets and header length, for readers that check an envelope without decoding it. */
+export const FRESH_OFFSET = 10;
+export const EPOCH_OFFSET = 34;
+export const TAG_COUNT_OFFSET = 42;
+export const HEADER_LENGTH = 44;
+const HEADER_BYTES = HEADER_LENGTH;
 const FLAG_DEFLATED = 1;
 
 export interface EntryMeta {

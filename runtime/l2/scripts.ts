@@ -8,51 +8,8 @@
  * not above that epoch. So an invalidation that lands while a loader runs, whichever tags
  * the loader's response turns out to carry, always wins.
  */
-import { LUA_EPOCH_OFFSET, LUA_FRESH_OFFSET, LUA_TAGS_OFFSET } from './envelope.js';
-
-/** How much of a large entry the read script returns: the header and (almost always) the tag list. */
-export const PREFIX_BYTES = 4096;
-
-/** KEYS: entry, epoch, clear floor, lease. ARGV: tag prefix, lease token ('' = no lease), lease ms, now (ms), inline limit (bytes).
- *  Takes the lease when the entry is missing or no longer fresh at now.
- *  Returns {entry or false, epoch, leaseAcquired, partial}. An entry longer than the inline
- *  limit comes back as its first PREFIX_BYTES bytes only (partial = 1): copying a large value
- *  through Lua costs more than a plain GET of it, which the caller then sends. An entry outdated by its tags is deleted and not returned. */
-export const READ_SCRIPT = `
-local partial = 0
-local v = false
-local size = redis.call('STRLEN', KEYS[1])
-if size > tonumber(ARGV[5]) then
-  v = redis.call('GETRANGE', KEYS[1], 0, ${PREFIX_BYTES - 1})
-  partial = 1
-elseif size > 0 then
-  v = redis.call('GET', KEYS[1])
-end
-local epoch = tonumber(redis.call('GET', KEYS[2]) or '0')
-if v then
-  local ok, e = pcall(struct.unpack, '>d', v, ${LUA_EPOCH_OFFSET})
-  local outdated = not ok or tonumber(redis.call('GET', KEYS[3]) or '0') > e
-  if not outdated then
-    local n = struct.unpack('>H', v, ${LUA_TAGS_OFFSET})
-    local pos = ${LUA_TAGS_OFFSET} + 2
-    for i = 1, n do
-      if partial == 1 and pos + 1 > #v then v = redis.call('GET', KEYS[1]) partial = 0 end
-      local len = struct.unpack('>H', v, pos)
-      if partial == 1 and pos + 1 + len > #v then v = redis.call('GET', KEYS[1]) partial = 0 end
-      local tag = string.sub(v, pos + 2, pos + 1 + len)
-      pos = pos + 2 + len
-      if tonumber(redis.call('GET', ARGV[1] .. tag) or '0') > e then outdated = true break end
-    end
-  end
-  if outdated then redis.call('DEL', KEYS[1]) v = false end
-end
-local lease = 0
-local want = ARGV[2] ~= '' and (not v or struct.unpack('>d', v, ${LUA_FRESH_OFFSET}) <= tonumber(ARGV[4]))
-if want then
-  if redis.call('SET', KEYS[4], ARGV[2], 'NX', 'PX', ARGV[3]) then lease = 1 end
-end
-return {v, epoch, lease, partial}
-`;
+// Reads need no script: one MGET reads an entry with its epoch, clear floor and tag stamps
+// (RedisL2.read), and the stamps only grow, so the check needs no atomicity beyond that.
 
 /** KEYS: entry, clear floor. ARGV: tag prefix, envelope, px, epoch, tags…
  *  Stores the entry unless a tag or a clear moved past its epoch; returns 1 when stored. */

@@ -8,9 +8,9 @@
 import { Redis, Cluster, type RedisOptions } from 'ioredis';
 import type { CacheObserver, CircuitState } from '../metrics/observer.js';
 import { CircuitBreaker } from './circuit.js';
-import { envelopeHeaderLength } from './envelope.js';
+import { ENVELOPE_VERSION, EPOCH_OFFSET, FRESH_OFFSET, HEADER_LENGTH, TAG_COUNT_OFFSET } from './envelope.js';
 import { KeyLayout } from './layout.js';
-import { CLEAR_SCRIPT, INVALIDATE_SCRIPT, READ_SCRIPT, RELEASE_SCRIPT, WRITE_SCRIPT } from './scripts.js';
+import { CLEAR_SCRIPT, INVALIDATE_SCRIPT, RELEASE_SCRIPT, WRITE_SCRIPT } from './scripts.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -27,7 +27,7 @@ export interface L2Options {
   circuitFailures?: number;
   /** How long the circuit stays open before one probe, ms (default 1000, on the cache's clock). */
   circuitOpenMs?: number;
-  /** Entries longer than this are read with a plain GET after the Lua check of their prefix (default 16 KiB). */
+  /** No longer used (accepted for compatibility): every read is a plain MGET, whatever the entry's size. */
   inlineLimit?: number;
   /** Lifetime of the cross-instance loader lease, ms (default 5000): waiters call the loader themselves after it. */
   leaseMs?: number;
@@ -44,7 +44,6 @@ export interface L2Read {
 }
 
 interface ScriptCommands {
-  cachegenReadBuffer(entry: string, epoch: string, floor: string, lease: string, tagPrefix: string, token: string, leaseMs: number, now: number, inlineLimit: number): Promise<[Buffer | null, number, number, number]>;
   cachegenWrite(entry: string, floor: string, tagPrefix: string, envelope: Buffer, px: number, epoch: number, ...tags: string[]): Promise<number>;
   cachegenInvalidate(epoch: string, tagPrefix: string, ...tags: string[]): Promise<number>;
   cachegenClear(epoch: string, floor: string): Promise<number>;
@@ -110,7 +109,6 @@ export class RedisL2 {
     this.layout = new KeyLayout(deps.namespace, options.shards ?? (isCluster ? 16 : 1));
     this.client.on('error', () => { /* reported through command failures and the circuit, once per state change */ });
     const define = (name: string, numberOfKeys: number, lua: string) => this.client.defineCommand(name, { numberOfKeys, lua });
-    define('cachegenRead', 4, READ_SCRIPT);
     define('cachegenWrite', 2, WRITE_SCRIPT);
     define('cachegenInvalidate', 1, INVALIDATE_SCRIPT);
     define('cachegenClear', 2, CLEAR_SCRIPT);
@@ -130,50 +128,88 @@ export class RedisL2 {
 
   /**
    * Reads an entry with its tag check, and the shard epoch; with a token, also takes the key's
-   * lease when the entry is missing or not fresh at `now`. `expectLarge` (the caller's guess,
-   * e.g. from the last read of the same endpoint) sends the GET of a large value in the same
-   * round trip as the check, instead of after it.
+   * lease when the entry is missing or not fresh at `now`.
+   *
+   * One MGET (one round trip, one slot, atomic): the entry, the shard's epoch, its clear floor
+   * and the stamps of `tags` — the tags the caller knows before reading (the request's), which
+   * are usually all the entry carries. Only an entry with other tags (response-derived ones)
+   * costs a second MGET for their stamps, and only a miss or a stale entry a `SET NX PX` for
+   * the lease. Stamps and floor only grow, so reading them after the entry never serves an
+   * entry invalidated before the read.
    */
-  read(key: string, leaseToken = '', now = 0, expectLarge = false): Promise<L2Read | undefined> {
-    const p = this.layout.prefix(this.layout.shardOf(key));
+  read(key: string, leaseToken = '', now = 0, tags: readonly string[] = NO_TAGS): Promise<L2Read | undefined> {
+    if (!this.circuit.allow()) return Promise.resolve(undefined);
     const l = this.layout;
-    const entryKey = l.entry(p, key);
-    return this.run('get', async () => {
-      try {
-        const args = [entryKey, l.epoch(p), l.clearFloor(p), l.lease(p, key), l.tagPrefix(p), leaseToken, this.leaseMs, now] as const;
-        let reply: [Buffer | null, number, number, number];
-        let whole: Buffer | null | undefined;
-        if (expectLarge) {
-          const pipeline = this.client.pipeline() as unknown as ScriptCommands & { getBuffer(k: string): unknown; exec(): Promise<[Error | null, unknown][] | null> };
-          pipeline.cachegenReadBuffer(...args, 0);
-          pipeline.getBuffer(entryKey);
-          const results = (await pipeline.exec()) ?? [];
-          for (const [err] of results) if (err) throw err;
-          reply = results[0]![1] as [Buffer | null, number, number, number];
-          whole = results[1]![1] as Buffer | null;
-        } else {
-          reply = await this.scripts.cachegenReadBuffer(...args, this.inlineLimit);
-        }
-        const [entry, epoch, lease, partial] = reply;
-        const read: L2Read = { entry, epoch: Number(epoch), leaseAcquired: Number(lease) === 1 };
-        if (entry && Number(partial) === 1) read.entry = whole !== undefined ? sameEntry(entry, whole) : await this.fetchLarge(entryKey, entry);
-        return read;
-      } catch (err) {
-        // A timed-out read may still run once Redis answers, taking a lease nobody will use:
-        // queue its release behind it (past the circuit) so waiters are not held for leaseMs.
-        if (leaseToken) this.scripts.cachegenRelease(l.lease(p, key), leaseToken).catch(() => {});
-        throw err;
+    const p = l.prefix(l.shardOf(key));
+    const tagPrefix = l.tagPrefix(p);
+    const keys = [l.entry(p, key), l.epoch(p), l.clearFloor(p)];
+    for (let i = 0; i < tags.length; i++) keys.push(tagPrefix + tags[i]);
+    // The common case (a fresh entry whose tags were all known) settles in this one callback.
+    return this.client.mgetBuffer(keys).then((reply: (Buffer | null)[]) => {
+      const epoch = counter(reply[1]);
+      const entry = reply[0] ?? null;
+      const verdict = entry ? this.check(entry, counter(reply[2]), tags, reply) : false;
+      if (verdict === true && !(leaseToken && entry!.readDoubleBE(FRESH_OFFSET) <= now)) {
+        this.circuit.success();
+        return { entry, epoch, leaseAcquired: false };
       }
-    });
+      return this.finishRead(key, p, entry, verdict, epoch, leaseToken, now, tagPrefix);
+    }, () => this.failed('get'));
+  }
+
+  /** The rest of a read: stamps of tags the caller did not know, then the lease of a missing or stale entry. */
+  private async finishRead(key: string, p: string, found: Buffer | null, verdict: boolean | string[], epoch: number,
+    leaseToken: string, now: number, tagPrefix: string): Promise<L2Read | undefined> {
+    const lease = this.layout.lease(p, key);
+    try {
+      let entry = verdict === false ? null : found;
+      if (entry && Array.isArray(verdict)) {
+        const e = entry.readDoubleBE(EPOCH_OFFSET);
+        const stamps = (await this.client.mgetBuffer(verdict.map((t) => tagPrefix + t))) as (Buffer | null)[];
+        for (const stamp of stamps) if (counter(stamp) > e) { entry = null; break; }
+      }
+      let leaseAcquired = false;
+      if (leaseToken && (!entry || entry.readDoubleBE(FRESH_OFFSET) <= now)) {
+        try {
+          leaseAcquired = (await this.client.set(lease, leaseToken, 'PX', this.leaseMs, 'NX')) === 'OK';
+        } catch (err) {
+          // A timed-out SET may still run once Redis answers, taking a lease nobody will use:
+          // queue its release behind it (past the circuit) so waiters are not held for leaseMs.
+          this.scripts.cachegenRelease(lease, leaseToken).catch(() => {});
+          throw err;
+        }
+      }
+      this.circuit.success();
+      return { entry, epoch, leaseAcquired };
+    } catch {
+      return this.failed('get');
+    }
   }
 
   /**
-   * The whole of a large entry the read script checked by its prefix. It is served only if
-   * its header and tags are still the ones checked (a write in between would differ: it is
-   * then treated as a miss, never served unchecked).
+   * Whether an envelope may be served, as far as `stamps` tell: false for one that is not a
+   * version-1 envelope or whose epoch is below the clear floor or a known tag's stamp (the
+   * stamps of `known` are in `stamps` from index 3 on); true when it carries no other tag;
+   * otherwise the tags whose stamps are still to be read.
    */
-  private async fetchLarge(key: string, prefix: Buffer): Promise<Buffer | null> {
-    return sameEntry(prefix, await this.client.getBuffer(key));
+  private check(entry: Buffer, floor: number, known: readonly string[], stamps: readonly (Buffer | null)[]): boolean | string[] {
+    if (entry.byteLength < HEADER_LENGTH || entry[0] !== ENVELOPE_VERSION) return false;
+    const e = entry.readDoubleBE(EPOCH_OFFSET);
+    if (floor > e) return false;
+    const count = entry.readUInt16BE(TAG_COUNT_OFFSET);
+    let pos = HEADER_LENGTH;
+    let unknown: string[] | undefined;
+    for (let i = 0; i < count; i++) {
+      if (pos + 2 > entry.byteLength) return false;
+      const end = pos + 2 + entry.readUInt16BE(pos);
+      if (end > entry.byteLength) return false;
+      const tag = entry.toString('utf8', pos + 2, end);
+      pos = end;
+      const at = known.indexOf(tag);
+      if (at < 0) (unknown ??= []).push(tag);
+      else if (counter(stamps[3 + at]) > e) return false;
+    }
+    return unknown ?? true;
   }
 
   /** Stores an envelope unless one of its tags was invalidated after `epoch`. */
@@ -235,6 +271,13 @@ export class RedisL2 {
     if (this.owned) await closeClient(this.client);
   }
 
+  /** Counts a failed command toward the circuit; answers undefined. */
+  private failed(operation: string): undefined {
+    this.deps.observer.l2Error(operation);
+    this.circuit.failure();
+    return undefined;
+  }
+
   private async run<T>(operation: string, call: () => Promise<T>): Promise<T | undefined> {
     if (!this.circuit.allow()) return undefined;
     try {
@@ -288,13 +331,12 @@ export class RedisL2 {
   }
 }
 
-/** `whole` when its header and tags are the ones the read script checked (`prefix`); null otherwise. */
-function sameEntry(prefix: Buffer, whole: Buffer | null): Buffer | null {
-  if (!whole) return null;
-  const checked = envelopeHeaderLength(prefix);
-  if (checked === undefined || whole.length < checked || whole.compare(prefix, 0, checked, 0, checked) !== 0) return null;
-  return whole;
+/** A Redis counter (epoch, clear floor, tag stamp); 0 when absent. */
+function counter(value: Buffer | null | undefined): number {
+  return value ? Number(value.toString('latin1')) : 0;
 }
+
+const NO_TAGS: readonly string[] = [];
 
 /** QUITs a connected client; disconnects one that is not (a QUIT would wait for a reconnect that may never come). */
 export async function closeClient(client: RedisClient): Promise<void> {

@@ -146,6 +146,53 @@ describe('tags across instances', () => {
   });
 });
 
+describe('the L2 read (one MGET of entry, epoch, clear floor and the stamps of the tags passed)', () => {
+  it('checks tags the caller did not pass with a second read of their stamps', async () => {
+    const { a, b, namespace, clock } = await pair({ bus: false });
+    let n = 0;
+    const loader = async () => ({ ids: [5], n: ++n });
+    await a.cache.getOrSet('k', loader, { ttl: 60, tags: ['known:1'], tagsFrom: (v) => v.ids.map((id) => `derived:${id}`) });
+    const noL1 = createCache({ namespace, clock: clock.now, l1: false, bus: false, l2: { redis: redisUrl } });
+    open.push(noL1);
+    expect(await noL1.fetch('k', loader, { ttl: 60, tags: ['known:1'] })).toMatchObject({ tier: 'l2', value: { n: 1 } });
+    expect(await noL1.fetch('k', loader, { ttl: 60 })).toMatchObject({ tier: 'l2', value: { n: 1 } });
+    await b.cache.invalidateTags(['derived:5']);
+    expect(await noL1.fetch('k', loader, { ttl: 60, tags: ['known:1'] })).toMatchObject({ tier: 'origin', value: { n: 2 } });
+    await b.cache.invalidateTags(['known:1']);
+    expect(await noL1.fetch('k', loader, { ttl: 60 })).toMatchObject({ tier: 'origin', value: { n: 3 } });
+    await b.cache.clear();
+    expect(await noL1.fetch('k', loader, { ttl: 60, tags: ['known:1'] })).toMatchObject({ tier: 'origin', value: { n: 4 } });
+  });
+
+  it('with an observer, a fresh L1 hit is reported as 0 s without timing; L2 hits and misses are timed', async () => {
+    const { namespace } = await pair({ bus: false });
+    const seen: { result: string; tier: string; seconds: number }[] = [];
+    const observer = { ...countingObserver(), request: (_e: string, result: string, tier: string, seconds: number) => { seen.push({ result, tier, seconds }); } };
+    const cache = createCache({ namespace, observer, bus: false, l1: { maxEntries: 100 }, l2: { redis: redisUrl } });
+    open.push(cache);
+    const other = createCache({ namespace, bus: false, l1: false, l2: { redis: redisUrl } });
+    open.push(other);
+    await other.set('warm', 'w', { ttl: 60 });
+    expect(await cache.getOrSet('cold', async () => 'c', { ttl: 60 })).toBe('c');
+    expect(await cache.getOrSet('warm', async () => 'x', { ttl: 60 })).toBe('w');
+    const originalNow = performance.now;
+    let clockReads = 0;
+    performance.now = () => { clockReads++; return originalNow.call(performance); };
+    try {
+      expect(await cache.getOrSet('cold', async () => 'x', { ttl: 60 })).toBe('c');
+      expect(await cache.fetch('warm', async () => 'x', { ttl: 60 })).toMatchObject({ tier: 'l1', status: 'hit' });
+    } finally {
+      performance.now = originalNow;
+    }
+    expect(clockReads).toBe(0);
+    expect(seen.map((r) => `${r.result}:${r.tier}`)).toEqual(['miss:origin', 'hit:l2', 'hit:l1', 'hit:l1']);
+    expect(seen[0]!.seconds).toBeGreaterThan(0);
+    expect(seen[1]!.seconds).toBeGreaterThan(0);
+    expect(seen[2]!.seconds).toBe(0);
+    expect(seen[3]!.seconds).toBe(0);
+  });
+});
+
 describe('stampede across instances', () => {
   it('500 concurrent getOrSet on a cold key over two instances call the loader once', async () => {
     const { a, b } = await pair();
@@ -215,7 +262,7 @@ describe('the bus', () => {
   });
 });
 
-describe('large entries (prefix checked in Lua, value fetched with GET)', () => {
+describe('large entries (read with the same single MGET as any entry)', () => {
   it.each([
     { name: 'few tags', tags: ['big:1'] },
     { name: 'a tag list longer than the checked prefix', tags: ['big:1', ...Array.from({ length: 200 }, (_, i) => `filler-tag-${i}-${'x'.repeat(20)}`)] },
@@ -233,7 +280,7 @@ describe('large entries (prefix checked in Lua, value fetched with GET)', () => 
     const after = await b.cache.fetch('big', loader, { ttl: 60, tags });
     expect(after.tier).toBe('origin');
     expect(Buffer.compare(after.value, big(2))).toBe(0);
-    // Without L1, the second read of the endpoint fetches the value in the same round trip as the check.
+    // Without L1, every read is the one MGET of the entry with its stamps.
     const noL1 = createCache({ namespace, clock: clock.now, l1: false, bus: false, l2: { redis: redisUrl } });
     open.push(noL1);
     for (let i = 0; i < 2; i++) {
