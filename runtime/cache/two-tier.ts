@@ -225,7 +225,9 @@ class TwoTierCache implements Cache {
       let waitUntil = 0;
       let pause = 2;
       for (;;) {
-        const read = await l2.read(key, token, this.clock(), options.tags);
+        // The tags whose stamps come with the entry in one round trip: those of the value L1 still
+        // holds (request- and response-derived), else the request's; any other tag costs one more.
+        const read = await l2.read(key, token, this.clock(), fallback?.slot.tags ?? options.tags);
         if (!read) { token = undefined; epoch = undefined; break; }
         epoch = read.epoch;
         const found = read.entry ? this.decodeL2(read.entry, codec) : undefined;

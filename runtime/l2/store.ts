@@ -146,37 +146,54 @@ export class RedisL2 {
     for (let i = 0; i < tags.length; i++) keys.push(tagPrefix + tags[i]);
     // The common case (a fresh entry whose tags were all known) settles in this one callback.
     return this.client.mgetBuffer(keys).then((reply: (Buffer | null)[]) => {
-      const epoch = counter(reply[1]);
       const entry = reply[0] ?? null;
       const verdict = entry ? this.check(entry, counter(reply[2]), tags, reply) : false;
       if (verdict === true && !(leaseToken && entry!.readDoubleBE(FRESH_OFFSET) <= now)) {
         this.circuit.success();
-        return { entry, epoch, leaseAcquired: false };
+        return { entry, epoch: counter(reply[1]), leaseAcquired: false };
       }
-      return this.finishRead(key, p, entry, verdict, epoch, leaseToken, now, tagPrefix);
+      return this.finishRead(l.lease(p, key), keys, tags, reply, verdict, leaseToken, now, tagPrefix);
     }, () => this.failed('get'));
   }
 
-  /** The rest of a read: stamps of tags the caller did not know, then the lease of a missing or stale entry. */
-  private async finishRead(key: string, p: string, found: Buffer | null, verdict: boolean | string[], epoch: number,
-    leaseToken: string, now: number, tagPrefix: string): Promise<L2Read | undefined> {
-    const lease = this.layout.lease(p, key);
+  /**
+   * The rest of a read: stamps of tags the caller did not know; then, for a missing or stale
+   * entry, the lease (`SET NX PX`) and — in the same round trip, after it — the entry again:
+   * an owner that stored its value and released the lease between our two round trips must
+   * not make us load a second time, so a fresh entry found then is served and the lease given back.
+   */
+  private async finishRead(lease: string, keys: string[], tags: readonly string[], reply: (Buffer | null)[],
+    verdict: boolean | string[], leaseToken: string, now: number, tagPrefix: string): Promise<L2Read | undefined> {
     try {
-      let entry = verdict === false ? null : found;
-      if (entry && Array.isArray(verdict)) {
-        const e = entry.readDoubleBE(EPOCH_OFFSET);
-        const stamps = (await this.client.mgetBuffer(verdict.map((t) => tagPrefix + t))) as (Buffer | null)[];
-        for (const stamp of stamps) if (counter(stamp) > e) { entry = null; break; }
-      }
+      let entry = await this.verified(reply, verdict, tagPrefix);
+      let epoch = counter(reply[1]);
       let leaseAcquired = false;
       if (leaseToken && (!entry || entry.readDoubleBE(FRESH_OFFSET) <= now)) {
+        let results: [Error | null, unknown][];
         try {
-          leaseAcquired = (await this.client.set(lease, leaseToken, 'PX', this.leaseMs, 'NX')) === 'OK';
+          results = (await this.client.pipeline().set(lease, leaseToken, 'PX', this.leaseMs, 'NX').mgetBuffer(keys).exec()) ?? [];
         } catch (err) {
           // A timed-out SET may still run once Redis answers, taking a lease nobody will use:
           // queue its release behind it (past the circuit) so waiters are not held for leaseMs.
           this.scripts.cachegenRelease(lease, leaseToken).catch(() => {});
           throw err;
+        }
+        const [[setError, set] = [null, null], [readError, again] = [null, null]] = results;
+        if (setError) throw setError;
+        if (set === 'OK') {
+          if (readError || !Array.isArray(again)) {
+            this.scripts.cachegenRelease(lease, leaseToken).catch(() => {});
+            throw readError ?? new Error('cachegen: no reply to the read after the lease');
+          }
+          const second = again as (Buffer | null)[];
+          const found = second[0] ?? null;
+          entry = await this.verified(second, found ? this.check(found, counter(second[2]), tags, second) : false, tagPrefix);
+          epoch = counter(second[1]);
+          leaseAcquired = true;
+          if (entry && entry.readDoubleBE(FRESH_OFFSET) > now) {
+            leaseAcquired = false;
+            this.scripts.cachegenRelease(lease, leaseToken).catch(() => {});
+          }
         }
       }
       this.circuit.success();
@@ -184,6 +201,17 @@ export class RedisL2 {
     } catch {
       return this.failed('get');
     }
+  }
+
+  /** The entry of `reply` when `verdict` (from check) and, if needed, the stamps of its other tags allow serving it; else null. */
+  private async verified(reply: (Buffer | null)[], verdict: boolean | string[], tagPrefix: string): Promise<Buffer | null> {
+    const entry = reply[0] ?? null;
+    if (!entry || verdict === false) return null;
+    if (verdict === true) return entry;
+    const e = entry.readDoubleBE(EPOCH_OFFSET);
+    const stamps = (await this.client.mgetBuffer(verdict.map((t) => tagPrefix + t))) as (Buffer | null)[];
+    for (const stamp of stamps) if (counter(stamp) > e) return null;
+    return entry;
   }
 
   /**
