@@ -4,7 +4,7 @@
  * tag invalidation after successful mutations.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Cache } from '../cache/index.js';
+import type { Cache, CacheResult } from '../cache/index.js';
 import type { CacheObserver } from '../metrics/observer.js';
 import type { CachePolicy } from '../http/policy.js';
 import { cacheControl, cacheStatus, ifNoneMatch, strongEtag, surrogateKeys, varyHeader } from '../http/index.js';
@@ -235,24 +235,17 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
   let hitTtl = NaN;
   let hitStatus = '';
 
-  return async function cachedRoute(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-    input.params = request.params as RestKeyInput['params'];
-    input.query = rawQuery(request.url);
-    input.headers = request.headers;
-    input.request = request;
-    const key = keyer(input);
-    input.request = undefined as never;
-    // No key: a private operation called anonymously. Answer it, store nothing.
-    if (key === undefined) return bypass(request, reply);
-    const result = await cache.fetch(key, () => load(request, reply), fetchOptions);
+  /** Sends a cached (or just loaded) entry: the entry's prepared headers, Age, Cache-Status; 304 on a matching ETag. */
+  function answer(request: FastifyRequest, reply: FastifyReply, result: CacheResult<PreparedResponse>): void {
     const prepared = result.value;
     if (!prepared.storable) {
       reply.code(prepared.status).headers(prepared.headers).header('cache-control', 'no-store').header('content-type', prepared.contentType);
-      return reply.send(prepared.body);
+      reply.send(prepared.body);
+      return;
     }
     let status: string;
     if (result.status === 'hit') {
-      const ttl = Math.trunc(result.ttl!);
+      const ttl = Math.trunc(result.ttl);
       if (ttl !== hitTtl) {
         hitStatus = cacheStatus({ status: 'hit', ttl: result.ttl });
         hitTtl = ttl;
@@ -274,10 +267,52 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
     if (condition !== undefined && ifNoneMatch(condition, prepared.etag)) {
       // The 304 carries the entry's headers but no body, so no Content-Type.
       reply.removeHeader('content-type');
-      return reply.code(304).send();
+      reply.code(304).send();
+      return;
     }
-    return reply.code(prepared.status).send(prepared.body);
+    reply.code(prepared.status).send(prepared.body);
+  }
+
+  /**
+   * Not an async function: Fastify would chain one more promise onto it for every request.
+   * The reply is sent from the cache's promise instead (a callback-style handler, so every
+   * hook, the logger and the error handler still run); a failure goes to Fastify's error
+   * handler as a thrown error would.
+   */
+  return function cachedRoute(request: FastifyRequest, reply: FastifyReply): Promise<unknown> | undefined {
+    input.params = request.params as RestKeyInput['params'];
+    input.query = rawQuery(request.url);
+    input.headers = request.headers;
+    input.request = request;
+    let key: string | undefined;
+    try {
+      key = keyer(input);
+    } finally {
+      input.request = undefined as never;
+    }
+    // No key: a private operation called anonymously. Answer it, store nothing.
+    if (key === undefined) return bypass(request, reply);
+    cache.fetch(key, () => load(request, reply), fetchOptions).then(
+      (result) => {
+        try {
+          answer(request, reply, result);
+        } catch (err) {
+          failed(reply, err);
+        }
+      },
+      (err: unknown) => failed(reply, err),
+    );
+    return undefined;
   };
+}
+
+/** What Fastify does with an async handler's rejection: its error handler answers (once). */
+function failed(reply: FastifyReply, err: unknown): void {
+  if (reply.sent) {
+    reply.log.error({ err }, 'cachegen: the cached route failed after its reply was sent');
+    return;
+  }
+  reply.send(err instanceof Error ? err : new Error(String(err)));
 }
 
 function uncachedHandler(op: OperationSpec, handler: AnyHandler, options: RoutesOptions<object>) {
