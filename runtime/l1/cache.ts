@@ -2,7 +2,7 @@ import { hashKey, lastKey, valueBytes } from './hash.js';
 import { LruPolicy } from './lru.js';
 import { resolveL1Options, type ResolvedL1Options } from './options.js';
 import type { EvictionPolicy } from './policy.js';
-import { NIL, SlotTable } from './slots.js';
+import { EXPIRE_AT, FLAGS, FLOAT_STRIDE, FRESH_UNTIL, HASH, INT_STRIDE, NIL, SET_AT, SIZE, SlotTable, TIMED } from './slots.js';
 import { TinyLfuPolicy, type TinyLfuSettings } from './tinylfu.js';
 import type { EvictionReason, L1Lookup, L1Options, L1SetOptions, L1Stats } from './types.js';
 
@@ -50,7 +50,7 @@ export class L1Cache<V = unknown> {
     this.clock = this.options.clock;
     this.weighByBytes = maxBytes !== Infinity;
     // One spare slot: an entry is stored before the policy picks what to evict.
-    this.table = new SlotTable<V>(Math.min(maxEntries + 1, 1024), maxEntries === Infinity ? 2 ** 31 - 1 : maxEntries + 1);
+    this.table = new SlotTable<V>(Math.min(maxEntries + 1, 1024), maxEntries === Infinity ? 2 ** 31 - 1 : maxEntries + 1, this.weighByBytes);
     const maximum = this.weighByBytes ? maxBytes : maxEntries;
     this.policy = this.options.policy === 'lru'
       ? new LruPolicy(this.table as SlotTable<unknown>)
@@ -72,7 +72,7 @@ export class L1Cache<V = unknown> {
     const slot = this.index.get(key);
     if (slot !== undefined) {
       const t = this.table;
-      if (t.timed[slot] === 0 || this.clock() < t.freshUntil[slot]!) {
+      if ((t.ints[slot * INT_STRIDE + FLAGS]! & TIMED) === 0 || this.clock() < t.floats[slot * FLOAT_STRIDE + FRESH_UNTIL]!) {
         this.hitCount++;
         this.policy.onHit(slot);
         return t.values[slot];
@@ -93,13 +93,14 @@ export class L1Cache<V = unknown> {
     if (slot !== undefined) {
       const t = this.table;
       const now = this.clock();
-      if (now < t.expireAt[slot]!) {
+      const f = slot * FLOAT_STRIDE;
+      if (now < t.floats[f + EXPIRE_AT]!) {
         const found = this.found;
-        const freshUntil = t.freshUntil[slot]!;
+        const freshUntil = t.floats[f + FRESH_UNTIL]!;
         found.value = t.values[slot]!;
         found.stale = now >= freshUntil;
         found.freshFor = freshUntil === Infinity ? Infinity : (freshUntil - now) / 1000;
-        found.age = Math.max(0, (now - t.setAt[slot]!) / 1000);
+        found.age = Math.max(0, (now - t.floats[f + SET_AT]!) / 1000);
         if (found.stale) this.staleHitCount++;
         else this.hitCount++;
         this.policy.onHit(slot);
@@ -163,22 +164,21 @@ export class L1Cache<V = unknown> {
     if (slot !== undefined) {
       replaced = t.values[slot];
       hadOld = true;
-      if (t.expireAt[slot] !== Infinity) this.expiring--;
+      const f = slot * FLOAT_STRIDE;
+      if (t.floats[f + EXPIRE_AT] !== Infinity) this.expiring--;
       t.values[slot] = value;
-      this.totalBytes += size - t.size[slot]!;
-      t.size[slot] = size;
-      const delta = weight - t.weight[slot]!;
-      t.weight[slot] = weight;
+      this.totalBytes += size - t.floats[f + SIZE]!;
+      const delta = weight - t.weight(slot);
+      t.floats[f + SIZE] = size;
       this.setTimes(slot, now, freshUntil, expireAt);
       this.policy.onUpdate(slot, delta);
     } else {
       slot = t.allocate();
       t.keys[slot] = key;
       t.values[slot] = value;
-      t.hash[slot] = hash;
+      t.ints[slot * INT_STRIDE + HASH] = hash;
       t.keyBytes[slot] = keyBytes;
-      t.size[slot] = size;
-      t.weight[slot] = weight;
+      t.floats[slot * FLOAT_STRIDE + SIZE] = size;
       this.setTimes(slot, now, freshUntil, expireAt);
       this.index.set(key, slot);
       this.totalBytes += size;
@@ -198,7 +198,7 @@ export class L1Cache<V = unknown> {
   delete(key: string): boolean {
     const slot = this.index.get(key);
     if (slot === undefined) return false;
-    if (this.clock() >= this.table.expireAt[slot]!) {
+    if (this.clock() >= this.table.floats[slot * FLOAT_STRIDE + EXPIRE_AT]!) {
       this.remove(slot, 'expired');
       return false;
     }
@@ -225,7 +225,7 @@ export class L1Cache<V = unknown> {
   *keys(): IterableIterator<string> {
     const now = this.clock();
     for (const [key, slot] of this.index) {
-      if (now < this.table.expireAt[slot]!) yield key;
+      if (now < this.table.floats[slot * FLOAT_STRIDE + EXPIRE_AT]!) yield key;
     }
   }
 
@@ -257,16 +257,18 @@ export class L1Cache<V = unknown> {
   }
 
   private isFresh(slot: number): boolean {
-    const freshUntil = this.table.freshUntil[slot]!;
+    const freshUntil = this.table.floats[slot * FLOAT_STRIDE + FRESH_UNTIL]!;
     return freshUntil === Infinity || this.clock() < freshUntil;
   }
 
   private setTimes(slot: number, now: number, freshUntil: number, expireAt: number): void {
     const t = this.table;
-    t.setAt[slot] = now;
-    t.freshUntil[slot] = freshUntil;
-    t.timed[slot] = freshUntil === Infinity ? 0 : 1;
-    t.expireAt[slot] = expireAt;
+    const f = slot * FLOAT_STRIDE;
+    t.floats[f + SET_AT] = now;
+    t.floats[f + FRESH_UNTIL] = freshUntil;
+    t.floats[f + EXPIRE_AT] = expireAt;
+    const i = slot * INT_STRIDE + FLAGS;
+    t.ints[i] = freshUntil === Infinity ? t.ints[i]! & ~TIMED : t.ints[i]! | TIMED;
     if (expireAt !== Infinity) this.expiring++;
   }
 
@@ -300,7 +302,7 @@ export class L1Cache<V = unknown> {
     for (let i = 0; i < SWEEP_PER_SET; i++) {
       if (this.sweepHand >= t.used) this.sweepHand = 0;
       const slot = this.sweepHand++;
-      if (t.keys[slot] !== undefined && now >= t.expireAt[slot]!) this.remove(slot, 'expired');
+      if (t.keys[slot] !== undefined && now >= t.floats[slot * FLOAT_STRIDE + EXPIRE_AT]!) this.remove(slot, 'expired');
     }
   }
 
@@ -314,7 +316,7 @@ export class L1Cache<V = unknown> {
   }
 
   private expireIfDead(slot: number): void {
-    if (this.clock() >= this.table.expireAt[slot]!) this.remove(slot, 'expired');
+    if (this.clock() >= this.table.floats[slot * FLOAT_STRIDE + EXPIRE_AT]!) this.remove(slot, 'expired');
   }
 
   private remove(slot: number, reason: EvictionReason): void {
@@ -328,8 +330,9 @@ export class L1Cache<V = unknown> {
     const key = t.keys[slot]!;
     const value = t.values[slot] as V;
     this.index.delete(key);
-    this.totalBytes -= t.size[slot]!;
-    if (t.expireAt[slot] !== Infinity) this.expiring--;
+    const f = slot * FLOAT_STRIDE;
+    this.totalBytes -= t.floats[f + SIZE]!;
+    if (t.floats[f + EXPIRE_AT] !== Infinity) this.expiring--;
     t.release(slot);
     switch (reason) {
       case 'size': this.evictedSize++; break;

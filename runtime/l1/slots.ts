@@ -1,59 +1,96 @@
 /**
- * Entry storage as parallel arrays indexed by slot number, plus intrusive doubly linked
- * lists over those slots. No object per entry, so a hit allocates nothing and a move in a
- * list is four typed-array writes.
+ * Entry storage indexed by slot number, plus intrusive doubly linked lists over those slots.
+ * No object per entry, so a hit allocates nothing and a move in a list is four typed-array writes.
+ *
+ * Layout: the fields a hit reads are interleaved per slot, so a hit touches one cache line
+ * for the slot's integers and (for an entry with a ttl) one for its times, instead of one
+ * line per field in separate arrays:
+ * - `ints` (Int32Array, INT_STRIDE per slot): next, prev, hash, flags (region | TIMED);
+ * - `floats` (Float64Array, FLOAT_STRIDE per slot): freshUntil, expireAt, setAt, size.
+ * Cold fields (keyBytes, read only on overwrite) stay in their own array. An entry's weight
+ * is not stored: it is its size when the cache is bounded by bytes, else 1.
  *
  * Invariants:
  * - A slot is either free (on the free stack) or holds exactly one live entry.
- * - A live slot is on exactly one list (its `region`), or on none while it is being removed.
+ * - A live slot is on exactly one list (its region), or on none while it is being removed.
  * - `NIL` (-1) ends a list in both directions.
  */
 export const NIL = -1;
 
+/** Int32 words per slot in `ints`. */
+export const INT_STRIDE = 4;
+/** Offsets in a slot's `ints` words. */
+export const NEXT = 0;
+export const PREV = 1;
+/** Key hash, computed once at insertion, feeds the frequency sketch on every hit. */
+export const HASH = 2;
+/** Region (policy list, low 8 bits) and the TIMED bit. */
+export const FLAGS = 3;
+/** Flag bit: the entry has a ttl, so a hit must read freshUntil. */
+export const TIMED = 0x100;
+export const REGION_MASK = 0xff;
+
+/** Float64 words per slot in `floats`. */
+export const FLOAT_STRIDE = 4;
+/** Clock time (ms) the entry stops being fresh; Infinity without ttl. */
+export const FRESH_UNTIL = 0;
+/** Clock time (ms) the entry expires (freshUntil + stale window). */
+export const EXPIRE_AT = 1;
+/** Clock time (ms) of the set(). */
+export const SET_AT = 2;
+/** Size in bytes, as measured at set(). */
+export const SIZE = 3;
+
 export class SlotTable<V> {
   keys: (string | undefined)[] = [];
   values: (V | undefined)[] = [];
-  next: Int32Array;
-  prev: Int32Array;
-  /** Key hash, computed once at insertion, feeds the frequency sketch on every hit. */
-  hash: Int32Array;
-  /** Size in bytes, as measured at set(). */
-  size: Float64Array;
+  /** next, prev, hash, flags per slot (see INT_STRIDE). */
+  ints: Int32Array;
+  /** freshUntil, expireAt, setAt, size per slot (see FLOAT_STRIDE). */
+  floats: Float64Array;
   /** UTF-8 bytes of the key, so an overwrite does not measure the key again. */
   keyBytes: Int32Array;
-  /** Weight the policy counts against its bound: 1 per entry, or the size with maxBytes. */
-  weight: Float64Array;
-  /** Clock time (ms) the entry stops being fresh; Infinity without ttl. */
-  freshUntil: Float64Array;
-  /** 1 when the entry has a ttl: a hit on an entry without one reads this byte, not freshUntil. */
-  timed: Uint8Array;
-  /** Clock time (ms) the entry expires (freshUntil + stale window). */
-  expireAt: Float64Array;
-  /** Clock time (ms) of the set(). */
-  setAt: Float64Array;
-  /** Which policy list the slot is on (policy-defined small integer). */
-  region: Uint8Array;
   private free: Int32Array;
   private freeCount = 0;
   /** Slots handed out so far (high-water mark); slots >= used have never held an entry. */
   used = 0;
   capacity: number;
 
-  constructor(initialCapacity: number, private readonly maxCapacity: number) {
+  constructor(
+    initialCapacity: number,
+    private readonly maxCapacity: number,
+    /** True when weights are sizes (a maxBytes bound), false when every entry weighs 1. */
+    readonly weighByBytes = false,
+  ) {
     this.capacity = Math.max(1, Math.min(initialCapacity, maxCapacity));
     const n = this.capacity;
-    this.next = new Int32Array(n);
-    this.prev = new Int32Array(n);
-    this.hash = new Int32Array(n);
-    this.size = new Float64Array(n);
+    this.ints = new Int32Array(n * INT_STRIDE);
+    this.floats = new Float64Array(n * FLOAT_STRIDE);
     this.keyBytes = new Int32Array(n);
-    this.weight = new Float64Array(n);
-    this.freshUntil = new Float64Array(n);
-    this.timed = new Uint8Array(n);
-    this.expireAt = new Float64Array(n);
-    this.setAt = new Float64Array(n);
-    this.region = new Uint8Array(n);
     this.free = new Int32Array(n);
+  }
+
+  /** Weight the policy counts against its bound: 1 per entry, or the size with maxBytes. */
+  weight(slot: number): number {
+    return this.weighByBytes ? this.floats[slot * FLOAT_STRIDE + SIZE]! : 1;
+  }
+
+  /** Which policy list the slot is on (policy-defined small integer). */
+  region(slot: number): number {
+    return this.ints[slot * INT_STRIDE + FLAGS]! & REGION_MASK;
+  }
+
+  setRegion(slot: number, region: number): void {
+    const i = slot * INT_STRIDE + FLAGS;
+    this.ints[i] = (this.ints[i]! & ~REGION_MASK) | region;
+  }
+
+  next(slot: number): number {
+    return this.ints[slot * INT_STRIDE + NEXT]!;
+  }
+
+  hash(slot: number): number {
+    return this.ints[slot * INT_STRIDE + HASH]!;
   }
 
   /** Returns a free slot, growing the arrays (doubling, amortized O(1)) when all are taken. */
@@ -81,23 +118,18 @@ export class SlotTable<V> {
   private grow(): void {
     const n = Math.min(this.maxCapacity, this.capacity * 2);
     if (n <= this.capacity) throw new Error('L1Cache: slot table is full (internal error: bound not enforced)');
-    const widen = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.next = widen(this.next, (k) => new Int32Array(k));
-    this.prev = widen(this.prev, (k) => new Int32Array(k));
-    this.hash = widen(this.hash, (k) => new Int32Array(k));
-    this.size = widen(this.size, (k) => new Float64Array(k));
-    this.keyBytes = widen(this.keyBytes, (k) => new Int32Array(k));
-    this.weight = widen(this.weight, (k) => new Float64Array(k));
-    this.freshUntil = widen(this.freshUntil, (k) => new Float64Array(k));
-    this.timed = widen(this.timed, (k) => new Uint8Array(k));
-    this.expireAt = widen(this.expireAt, (k) => new Float64Array(k));
-    this.setAt = widen(this.setAt, (k) => new Float64Array(k));
-    this.region = widen(this.region, (k) => new Uint8Array(k));
-    this.free = widen(this.free, (k) => new Int32Array(k));
+    const ints = new Int32Array(n * INT_STRIDE);
+    ints.set(this.ints);
+    this.ints = ints;
+    const floats = new Float64Array(n * FLOAT_STRIDE);
+    floats.set(this.floats);
+    this.floats = floats;
+    const keyBytes = new Int32Array(n);
+    keyBytes.set(this.keyBytes);
+    this.keyBytes = keyBytes;
+    const free = new Int32Array(n);
+    free.set(this.free);
+    this.free = free;
     this.capacity = n;
   }
 }
@@ -117,41 +149,48 @@ export class SlotList {
   /** Appends slot as the most recently used member. */
   push(slot: number): void {
     const t = this.table;
-    t.prev[slot] = this.tail;
-    t.next[slot] = NIL;
-    if (this.tail === NIL) this.head = slot;
-    else t.next[this.tail] = slot;
+    const a = t.ints;
+    const i = slot * INT_STRIDE;
+    const tail = this.tail;
+    a[i + PREV] = tail;
+    a[i + NEXT] = NIL;
+    if (tail === NIL) this.head = slot;
+    else a[tail * INT_STRIDE + NEXT] = slot;
     this.tail = slot;
-    t.region[slot] = this.region;
-    this.weight += t.weight[slot]!;
+    a[i + FLAGS] = (a[i + FLAGS]! & ~REGION_MASK) | this.region;
+    this.weight += t.weighByBytes ? t.floats[slot * FLOAT_STRIDE + SIZE]! : 1;
     this.count++;
   }
 
   /** Unlinks slot (which must be a member). */
   remove(slot: number): void {
     const t = this.table;
-    const p = t.prev[slot]!;
-    const n = t.next[slot]!;
+    const a = t.ints;
+    const i = slot * INT_STRIDE;
+    const p = a[i + PREV]!;
+    const n = a[i + NEXT]!;
     if (p === NIL) this.head = n;
-    else t.next[p] = n;
+    else a[p * INT_STRIDE + NEXT] = n;
     if (n === NIL) this.tail = p;
-    else t.prev[n] = p;
-    this.weight -= t.weight[slot]!;
+    else a[n * INT_STRIDE + PREV] = p;
+    this.weight -= t.weighByBytes ? t.floats[slot * FLOAT_STRIDE + SIZE]! : 1;
     this.count--;
   }
 
   /** Makes slot (a member) the most recently used; no weight change. */
   moveToTail(slot: number): void {
-    if (slot === this.tail) return;
-    const t = this.table;
-    const p = t.prev[slot]!;
-    const n = t.next[slot]!;
+    const tail = this.tail;
+    if (slot === tail) return;
+    const a = this.table.ints;
+    const i = slot * INT_STRIDE;
+    const p = a[i + PREV]!;
+    const n = a[i + NEXT]!;
     if (p === NIL) this.head = n;
-    else t.next[p] = n;
-    t.prev[n] = p; // n !== NIL: slot is not the tail
-    t.prev[slot] = this.tail;
-    t.next[slot] = NIL;
-    t.next[this.tail] = slot;
+    else a[p * INT_STRIDE + NEXT] = n;
+    a[n * INT_STRIDE + PREV] = p; // n !== NIL: slot is not the tail
+    a[i + PREV] = tail;
+    a[i + NEXT] = NIL;
+    a[tail * INT_STRIDE + NEXT] = slot;
     this.tail = slot;
   }
 

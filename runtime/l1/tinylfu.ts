@@ -1,7 +1,7 @@
 import { HillClimber, type ClimberSettings, defaultClimberSettings } from './climber.js';
 import type { EvictionPolicy } from './policy.js';
 import { FrequencySketch } from './sketch.js';
-import { NIL, SlotList, type SlotTable } from './slots.js';
+import { FLAGS, HASH, INT_STRIDE, NIL, REGION_MASK, SlotList, type SlotTable } from './slots.js';
 import type { L1WindowStats } from './types.js';
 
 const WINDOW = 0;
@@ -82,21 +82,24 @@ export class TinyLfuPolicy implements EvictionPolicy {
   onInsert(slot: number): void {
     const entries = this.windowList.count + this.probation.count + this.protectedList.count + 1;
     if (entries > this.sketch.expectedEntries && this.sketch.expectedEntries < this.maxEntries) this.growSketch();
-    this.sketch.increment(this.table.hash[slot]!);
+    this.sketch.increment(this.table.hash(slot));
     this.windowList.push(slot);
     this.candidate = NIL;
     this.drainWindow(true);
   }
 
   onHit(slot: number): void {
-    this.sketch.increment(this.table.hash[slot]!);
-    this.reorder(slot);
+    // One read of the slot's interleaved words gives both the hash and the region.
+    const a = this.table.ints;
+    const i = slot * INT_STRIDE;
+    this.sketch.increment(a[i + HASH]!);
+    this.reorderIn(slot, a[i + FLAGS]! & REGION_MASK);
     if (this.climber.recordHit()) this.climb();
   }
 
   onUpdate(slot: number, weightDelta: number): void {
     this.listOf(slot).weight += weightDelta;
-    this.sketch.increment(this.table.hash[slot]!);
+    this.sketch.increment(this.table.hash(slot));
     this.reorder(slot);
     this.candidate = NIL;
     this.drainWindow(true);
@@ -108,14 +111,14 @@ export class TinyLfuPolicy implements EvictionPolicy {
   }
 
   onRemove(slot: number): void {
-    if (slot === this.candidate) this.candidate = this.table.next[slot]!;
+    if (slot === this.candidate) this.candidate = this.table.next(slot);
     this.listOf(slot).remove(slot);
   }
 
   evict(): number {
     const t = this.table;
     let candidate = this.candidate;
-    if (candidate !== NIL && t.region[candidate] !== PROBATION) candidate = NIL;
+    if (candidate !== NIL && t.region(candidate) !== PROBATION) candidate = NIL;
     if (candidate === NIL) {
       // No pending candidate: the cache shrank or grew an entry; take the coldest entry.
       const victim = this.probation.head !== NIL ? this.probation.head
@@ -124,8 +127,8 @@ export class TinyLfuPolicy implements EvictionPolicy {
       return victim;
     }
     const victim = this.probation.head;
-    if (victim === candidate || t.weight[candidate]! > this.maximum || !this.admit(t.hash[candidate]!, t.hash[victim]!)) {
-      this.candidate = t.next[candidate]!;
+    if (victim === candidate || t.weight(candidate) > this.maximum || !this.admit(t.hash(candidate), t.hash(victim))) {
+      this.candidate = t.next(candidate);
       this.probation.remove(candidate);
       return candidate;
     }
@@ -162,7 +165,11 @@ export class TinyLfuPolicy implements EvictionPolicy {
   }
 
   private reorder(slot: number): void {
-    switch (this.table.region[slot]) {
+    this.reorderIn(slot, this.table.region(slot));
+  }
+
+  private reorderIn(slot: number, region: number): void {
+    switch (region) {
       case WINDOW:
         this.windowList.moveToTail(slot);
         break;
@@ -212,12 +219,12 @@ export class TinyLfuPolicy implements EvictionPolicy {
     while (quota > 0) {
       let slot = this.probation.head;
       let from = this.probation;
-      if (slot === NIL || t.weight[slot]! > quota) {
+      if (slot === NIL || t.weight(slot) > quota) {
         slot = this.protectedList.head;
         from = this.protectedList;
       }
-      if (slot === NIL || t.weight[slot]! > quota) break;
-      quota -= t.weight[slot]!;
+      if (slot === NIL || t.weight(slot) > quota) break;
+      quota -= t.weight(slot);
       from.remove(slot);
       this.windowList.push(slot);
     }
@@ -241,7 +248,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
   }
 
   private listOf(slot: number): SlotList {
-    const region = this.table.region[slot];
+    const region = this.table.region(slot);
     return region === WINDOW ? this.windowList : region === PROBATION ? this.probation : this.protectedList;
   }
 }

@@ -236,3 +236,31 @@ describe('L1Cache listener and lookup object', () => {
     expect(new L1Cache({ maxEntries: 5, policy: 'lru' }).stats().window).toBeUndefined();
   });
 });
+
+describe('L1Cache packed slot fields (ttl bit, region, derived weight)', () => {
+  it.each(['tinylfu', 'lru'] as const)('%s: a reused slot forgets the ttl of its previous entry, and an overwrite can drop or add one', (policy) => {
+    const { cache, clock } = harness({ policy });
+    cache.set('timed', 'x', { ttl: 1 });
+    cache.delete('timed');
+    cache.set('forever', 'y'); // takes the freed slot
+    clock.now += 10_000;
+    expect(cache.get('forever')).toBe('y');
+    cache.set('forever', 'z', { ttl: 1 });
+    clock.now += 1_001;
+    expect(cache.get('forever')).toBeUndefined();
+    cache.set('forever', 'w');
+    clock.now += 10_000;
+    expect(cache.get('forever')).toBe('w');
+  });
+
+  it('window weight follows overwrites that change an entry size under maxBytes', () => {
+    const cache = new L1Cache<Buffer>({ maxBytes: 100_000 }); // a 1000-byte window
+    cache.set('a', Buffer.alloc(10));
+    expect(cache.stats().window?.weight).toBe(11);
+    cache.set('a', Buffer.alloc(30));
+    expect(cache.stats().window?.weight).toBe(31);
+    expect(cache.bytes).toBe(31);
+    cache.delete('a');
+    expect(cache.stats().window?.weight).toBe(0);
+  });
+});
