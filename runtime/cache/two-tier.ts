@@ -5,13 +5,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import { L1Cache } from '../l1/index.js';
-import { noopObserver, type CacheObserver, type CircuitState, type InvalidationSource } from '../metrics/observer.js';
+import { noopObserver, UNTIMED, type CacheObserver, type CircuitState, type InvalidationSource } from '../metrics/observer.js';
 import { InvalidationBus, type BusMessage } from '../bus/bus.js';
 import { decodeEnvelope, encodeEnvelope } from '../l2/envelope.js';
 import { RedisL2 } from '../l2/store.js';
 import { defaultCodec } from './codec.js';
 import { TagIndex } from './tag-index.js';
 import type { Cache, CacheResult, Codec, CreateCacheOptions, GetOrSetOptions } from './types.js';
+
+
+/** Fresh L1 hits timed with performance.now(): one in this many (a power of two). */
+const L1_HIT_SAMPLE = 64;
+
+/** Seconds since `started` (a performance.now() reading), or UNTIMED when it was not taken. */
+function sinceOrUntimed(started: number): number {
+  return started < 0 ? UNTIMED : (performance.now() - started) / 1000;
+}
 
 /** One entry as the cache keeps it in L1: the decoded value with its times (ms, cache clock). */
 interface Slot {
@@ -56,6 +65,8 @@ class TwoTierCache implements Cache {
   /** Lease tokens: unique per instance and call, without a random draw per read. */
   private readonly tokenPrefix = `${randomUUID()}:`;
   private tokenSeq = 0;
+  /** Counts lookups, to time one fresh L1 hit in L1_HIT_SAMPLE. */
+  private hitTick = 0;
 
   constructor(options: CreateCacheOptions) {
     this.observer = options.observer ?? noopObserver;
@@ -99,21 +110,24 @@ class TwoTierCache implements Cache {
   }
 
   async getOrSet<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>): Promise<T> {
-    // The hit path: one L1 lookup, one clock read, no allocation (with an observer: one call more).
+    // The hit path: one L1 lookup, one clock read, no allocation (with an observer: one call
+    // more, and two performance.now() reads on one call in L1_HIT_SAMPLE).
+    const started = this.timed && (++this.hitTick & (L1_HIT_SAMPLE - 1)) === 0 ? performance.now() : -1;
     const slot = this.mem?.lookup(key)?.value;
     if (slot !== undefined && this.clock() < slot.freshUntil) {
-      if (this.timed) this.observer.request(options.endpoint ?? 'default', 'hit', 'l1', 0);
+      if (this.timed) this.observer.request(options.endpoint ?? 'default', 'hit', 'l1', sinceOrUntimed(started));
       return slot.value as T;
     }
     return (await this.answer(key, loader, options, slot)).value;
   }
 
   async fetch<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>): Promise<CacheResult<T>> {
+    const started = this.timed && (++this.hitTick & (L1_HIT_SAMPLE - 1)) === 0 ? performance.now() : -1;
     const slot = this.mem?.lookup(key)?.value;
     if (slot !== undefined) {
       const now = this.clock();
       if (now < slot.freshUntil) {
-        if (this.timed) this.observer.request(options.endpoint ?? 'default', 'hit', 'l1', 0);
+        if (this.timed) this.observer.request(options.endpoint ?? 'default', 'hit', 'l1', sinceOrUntimed(started));
         return result<T>(slot, 'hit', 'l1', now);
       }
     }
@@ -121,9 +135,9 @@ class TwoTierCache implements Cache {
   }
 
   /**
-   * Everything but a fresh L1 hit, timed when there is an observer. A fresh L1 hit is not
-   * timed: it takes less than the two clock reads that would time it, and is reported as
-   * 0 seconds, in the first hit bucket (1 µs). docs/two-tier.md, "Metrics".
+   * Everything but a fresh L1 hit, timed when there is an observer. Fresh L1 hits are timed
+   * one in L1_HIT_SAMPLE (the clock reads would cost more than the hit); the others are
+   * counted with seconds = UNTIMED. docs/two-tier.md, "Metrics".
    */
   private answer<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>, slot: Slot | undefined): Promise<CacheResult<T>> {
     if (!this.timed) return this.lookupOrLoad(key, loader, options, slot);

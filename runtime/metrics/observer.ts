@@ -8,8 +8,15 @@ export type CacheTier = 'l1' | 'l2' | 'origin';
 export type InvalidationSource = 'api' | 'mutation' | 'cdc' | 'bus';
 export type CircuitState = 'closed' | 'open' | 'half-open';
 
+/** The `seconds` of a request that was counted but not timed. */
+export const UNTIMED = -1;
+
 export interface CacheObserver {
-  /** One answered request. `seconds` is the time to answer (for a miss: the origin call included). */
+  /**
+   * One answered request. `seconds` is the time to answer (for a miss: the origin call
+   * included), or UNTIMED for a request that was counted but not timed (the cache times one
+   * fresh L1 hit in 64: the clock reads would cost more than the hit itself).
+   */
   request(endpoint: string, result: CacheResultKind, tier: CacheTier, seconds: number): void;
   /** One origin (loader) call and how long it took, success or not. */
   origin(endpoint: string, seconds: number, ok: boolean): void;

@@ -189,8 +189,11 @@ class PrometheusCacheObserver implements PrometheusObserver {
       if (r === undefined || t === undefined) return;
       const series = this.endpoints.get(endpoint) ?? this.seriesFor(endpoint);
       series.requests[r * TIERS.length + t]!++;
-      if (r === MISS) series.misses.observe(seconds);
-      else if (r !== BYPASS) series.hits[t]!.observe(seconds);
+      // Untimed requests (seconds < 0: most fresh L1 hits) count, but stay out of the histograms.
+      if (seconds >= 0) {
+        if (r === MISS) series.misses.observe(seconds);
+        else if (r !== BYPASS) series.hits[t]!.observe(seconds);
+      }
       // Bypassed requests were never cacheable: they do not count toward the miss rate.
       if (r !== BYPASS) series.window.record(Math.floor(this.clock() / 1000), r === MISS ? seconds : undefined);
     } catch { /* the hit path never throws */ }
