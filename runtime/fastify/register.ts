@@ -231,6 +231,10 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
     return prepared;
   }
 
+  // A public route without Vary keys a request by its URL alone (the params are parsed from
+  // it): hits are repeated URLs, so remember the last few thousand keys (bounded, oldest first out).
+  const byUrl = policy.scope === 'public' && (policy.vary ?? []).length === 0 ? new Map<string, string>() : undefined;
+
   // Cache-Status of a fresh hit depends only on the whole seconds of freshness left: remember the last one.
   let hitTtl = NaN;
   let hitStatus = '';
@@ -280,15 +284,22 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
    * handler as a thrown error would.
    */
   return function cachedRoute(request: FastifyRequest, reply: FastifyReply): Promise<unknown> | undefined {
-    input.params = request.params as RestKeyInput['params'];
-    input.query = rawQuery(request.url);
-    input.headers = request.headers;
-    input.request = request;
-    let key: string | undefined;
-    try {
-      key = keyer(input);
-    } finally {
-      input.request = undefined as never;
+    const url = request.url;
+    let key = byUrl?.get(url);
+    if (key === undefined) {
+      input.params = request.params as RestKeyInput['params'];
+      input.query = rawQuery(url);
+      input.headers = request.headers;
+      input.request = request;
+      try {
+        key = keyer(input);
+      } finally {
+        input.request = undefined as never;
+      }
+      if (byUrl && key !== undefined && url.length <= 1024) {
+        if (byUrl.size >= 4096) byUrl.delete(byUrl.keys().next().value!);
+        byUrl.set(url, key);
+      }
     }
     // No key: a private operation called anonymously. Answer it, store nothing.
     if (key === undefined) return bypass(request, reply);

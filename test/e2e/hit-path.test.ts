@@ -101,3 +101,16 @@ describe('cached route hit path', () => {
     expect((await s.get('/items/4')).headers.get('content-type')).toBe('application/json; charset=utf-8');
   });
 });
+
+describe('cached route keys', () => {
+  it('keys by URL for a public route without Vary: a different query or id is another entry, the same URL the same', async () => {
+    const s = await serve();
+    await s.get('/items/5?a=1');
+    expect((await s.get('/items/5?a=1')).headers.get('cache-status')).toMatch(/hit/);
+    expect((await s.get('/items/5?a=2')).headers.get('cache-status')).toMatch(/fwd=miss/);
+    expect((await s.get('/items/6?a=1')).headers.get('cache-status')).toMatch(/fwd=miss/);
+    // Another spelling of the same parameters is the same entry, as the keyer decides.
+    expect((await s.get('/items/05?a=1')).headers.get('cache-status')).toMatch(/hit/);
+    expect(s.calls()).toBe(3);
+  });
+});
