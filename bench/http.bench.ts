@@ -2,7 +2,8 @@
  * HTTP benchmark (`npm run bench:http`), autocannon over loopback, every contender in the
  * same run, alternating, several rounds, medians:
  *  1. the hit path of a generated route vs a hand-written Fastify route sending a constant
- *     Buffer (the ceiling: no cache, no keying), with a ~300 B and a 100 KB body;
+ *     Buffer (the ceiling: no cache, no keying), with a ~300 B and a 100 KB body, and vs the
+ *     same constant route sending the four headers a cached answer carries (their own cost);
  *  2. the generated route vs the same route hand-cached with bentocache and with cache-manager;
  *  3. generation time for a 1,000-operation spec.
  */
@@ -120,6 +121,16 @@ async function main(): Promise<void> {
   });
   const constantUrl = await listen(constant);
 
+  // 2b. The same constant Buffer with the headers a cached answer must carry (Cache-Control, ETag,
+  // Age, Cache-Status): what sending them costs by itself, with no cache and no keying.
+  const withHeaders = Fastify();
+  withHeaders.get('/items/:size/:id', (request, reply) => {
+    reply.header('age', '21').header('cache-status', 'cachegen; hit; ttl=3578').header('cache-control', 'public, max-age=3600')
+      .header('etag', '"yDbI2bYcWLWSAfpuyDT5WV"').header('content-type', 'application/json; charset=utf-8')
+      .send(bytes[(request.params as { size: 'small' | 'large' }).size]);
+  });
+  const withHeadersUrl = await listen(withHeaders);
+
   // 3. The same route hand-cached with bentocache (memory L1) and with cache-manager (its default in-memory store).
   const bento = new BentoCache({ default: 'memory', stores: { memory: bentostore().useL1Layer(memoryDriver({ maxItems: 10_000 })) } });
   const bentoApp = Fastify();
@@ -145,6 +156,7 @@ async function main(): Promise<void> {
     const contenders: Contender[] = [
       { name: 'constant Buffer (hand-written Fastify)', url: constantUrl + path },
       { name: 'generated route (L1 hit)', url: genUrl + path },
+      { name: 'constant Buffer + the 4 cache headers (hand-written)', url: withHeadersUrl + path },
       { name: 'hand-cached with bentocache', url: bentoUrl + path },
       { name: 'hand-cached with cache-manager', url: managerUrl + path },
     ];
@@ -175,7 +187,7 @@ async function main(): Promise<void> {
   console.log(`\ngeneration of ${operations} operations: ${Math.round(generationMs)} ms (median of 3: ${genTimes.map(Math.round).join(', ')})`);
   results.generation = { operations, ms: generationMs, runs: genTimes };
 
-  await Promise.all([gen.close(), constant.close(), bentoApp.close(), managerApp.close()]);
+  await Promise.all([gen.close(), constant.close(), withHeaders.close(), bentoApp.close(), managerApp.close()]);
   await cache.close();
   await bento.disconnect();
 
