@@ -218,12 +218,16 @@ export class RedisL2 {
    * Whether an envelope may be served, as far as `stamps` tell: false for one that is not a
    * version-1 envelope or whose epoch is below the clear floor or a known tag's stamp (the
    * stamps of `known` are in `stamps` from index 3 on); true when it carries no other tag;
-   * otherwise the tags whose stamps are still to be read.
+   * otherwise the tags whose stamps are still to be read (none when the shard's epoch, at
+   * index 1 of `stamps`, has not moved past the entry's).
    */
   private check(entry: Buffer, floor: number, known: readonly string[], stamps: readonly (Buffer | null)[]): boolean | string[] {
     if (entry.byteLength < HEADER_LENGTH || entry[0] !== ENVELOPE_VERSION) return false;
     const e = entry.readDoubleBE(EPOCH_OFFSET);
     if (floor > e) return false;
+    // A stamp is the shard epoch of its invalidation, so no stamp exceeds the current epoch: when
+    // the shard has seen no invalidation since the entry's epoch, its unread tags need no look-up.
+    const invalidatedSince = counter(stamps[1]) > e;
     const count = entry.readUInt16BE(TAG_COUNT_OFFSET);
     let pos = HEADER_LENGTH;
     let unknown: string[] | undefined;
@@ -234,7 +238,7 @@ export class RedisL2 {
       const tag = entry.toString('utf8', pos + 2, end);
       pos = end;
       const at = known.indexOf(tag);
-      if (at < 0) (unknown ??= []).push(tag);
+      if (at < 0) { if (invalidatedSince) (unknown ??= []).push(tag); }
       else if (counter(stamps[3 + at]) > e) return false;
     }
     return unknown ?? true;

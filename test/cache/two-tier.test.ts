@@ -148,6 +148,32 @@ describe('tags across instances', () => {
 });
 
 describe('the L2 read (one MGET of entry, epoch, clear floor and the stamps of the tags passed)', () => {
+  it('reads no stamps for tags it did not know while the shard has seen no invalidation since the entry was loaded', async () => {
+    const { a, b, namespace, clock } = await pair({ bus: false });
+    let n = 0;
+    const loader = async () => ({ ids: [7], n: ++n });
+    await a.cache.getOrSet('k', loader, { ttl: 60, tagsFrom: (v) => v.ids.map((id) => `derived:${id}`) });
+    const client = new Redis(redisUrl);
+    let mgets = 0;
+    const mgetBuffer = client.mgetBuffer.bind(client);
+    client.mgetBuffer = ((...args: Parameters<typeof mgetBuffer>) => { mgets++; return mgetBuffer(...args); }) as typeof client.mgetBuffer;
+    const noL1 = createCache({ namespace, clock: clock.now, l1: false, bus: false, l2: { redis: client } });
+    open.push(noL1);
+    try {
+      expect(await noL1.fetch('k', loader, { ttl: 60 })).toMatchObject({ tier: 'l2', value: { n: 1 } });
+      expect(mgets).toBe(1);
+      // Any invalidation in the shard moves its epoch: from then on the unknown tag's stamp is read.
+      await b.cache.invalidateTags(['unrelated']);
+      expect(await noL1.fetch('k', loader, { ttl: 60 })).toMatchObject({ tier: 'l2', value: { n: 1 } });
+      expect(mgets).toBe(3);
+      await b.cache.invalidateTags(['derived:7']);
+      expect(await noL1.fetch('k', loader, { ttl: 60 })).toMatchObject({ tier: 'origin', value: { n: 2 } });
+    } finally {
+      await noL1.close();
+      client.disconnect();
+    }
+  });
+
   it('checks tags the caller did not pass with a second read of their stamps', async () => {
     const { a, b, namespace, clock } = await pair({ bus: false });
     let n = 0;
