@@ -85,7 +85,7 @@ describe('generated catalog server', () => {
     const store = countingStore(createMemoryStore(50));
     const { url } = await start({ store, clock: () => now });
     await get(url, '/dashboard'); // ttl 30, swr 30
-    await send(url, 'POST', '/orders', { productId: 3, quantity: 2 }, { authorization: 'Bearer token-1' }); // invalidates dashboard
+    await send(url, 'POST', '/orders', { productId: 3, quantity: 2 }, { authorization: 'Bearer token-1' }); // does not invalidate the dashboard (ttl + swr bound its age)
     await get(url, '/dashboard');
     const before = store.calls.get('orderStats');
     now += 45_000; // 15 s into the swr window

@@ -148,7 +148,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Place an order (changes the dashboard's figures) */
+        /** Place an order. The dashboard is not invalidated on purpose; at many orders a second that would keep it always cold, and its ttl + swr already bound how old its figures get. */
         post: operations["createOrder"];
         delete?: never;
         options?: never;
