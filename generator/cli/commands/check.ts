@@ -2,9 +2,10 @@
  * `cachegen check`: exits 1 when the generated files are missing or differ from what
  * `cachegen generate` would write now (for CI), 0 when they are up to date.
  */
-import { relative } from 'node:path';
+import { relative, resolve as resolvePath } from 'node:path';
 import type { Command } from '../main.js';
 import { parseCommandArgs, projectOptions, UsageError } from '../args.js';
+import { projectOptionsFrom } from '../project-args.js';
 
 const help = `Usage: cachegen check [--config FILE] [--spec FILE --out DIR]
 
@@ -26,13 +27,10 @@ export const command: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (see \`cachegen check --help\`)`);
     const { loadProject } = await import('../../project.js');
     const { hasErrors } = await import('../../lint/lint.js');
-    const cwd = values.cwd ?? io.cwd;
-    const project = await loadProject({
-      cwd,
-      ...(values.config ? { config: values.config } : {}),
-      ...(values.spec ? { spec: values.spec } : {}),
-      ...(values.out ? { output: values.out } : {}),
-    });
+    const options = projectOptionsFrom(values, [], io.cwd);
+    const { cwd } = options;
+    if (values.out) options.output = resolvePath(cwd, values.out);
+    const project = await loadProject(options);
     let failed = false;
     if (hasErrors(project.problems)) {
       const { printProblems } = await import('./generate.js');

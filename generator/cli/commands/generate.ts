@@ -2,9 +2,10 @@
  * `cachegen generate`: lint the spec, then write types.ts, server.ts, client.ts and index.ts to
  * the output folder (and handler stubs, once). Refuses to generate while lint reports errors.
  */
-import { relative } from 'node:path';
+import { relative, resolve as resolvePath } from 'node:path';
 import type { Command, CommandIO } from '../main.js';
 import { parseCommandArgs, projectOptions, UsageError } from '../args.js';
+import { projectOptionsFrom } from '../project-args.js';
 import { colors, wantsColor } from '../color.js';
 
 const help = `Usage: cachegen generate [--config FILE] [--spec FILE --out DIR] [--force]
@@ -35,13 +36,10 @@ export const command: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (see \`cachegen generate --help\`)`);
     const { loadProject } = await import('../../project.js');
     const { hasErrors } = await import('../../lint/lint.js');
-    const cwd = values.cwd ?? io.cwd;
-    const project = await loadProject({
-      cwd,
-      ...(values.config ? { config: values.config } : {}),
-      ...(values.spec ? { spec: values.spec } : {}),
-      ...(values.out ? { output: values.out } : {}),
-    });
+    const options = projectOptionsFrom(values, [], io.cwd);
+    const { cwd } = options;
+    if (values.out) options.output = resolvePath(cwd, values.out);
+    const project = await loadProject(options);
     if (project.problems.length > 0) await printProblems(project.problems, io);
     if (hasErrors(project.problems) && !values.force) {
       io.stderr.write('cachegen generate: not generating while the spec has lint errors (fix them, or pass --force).\n');
