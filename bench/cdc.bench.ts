@@ -20,7 +20,7 @@ import { connect, type NatsConnection } from 'nats';
 import pg from 'pg';
 import { createCache, type Cache } from '../runtime/cache/index.js';
 import { applyTriggerSql, NatsCdcConsumer, PostgresCdcListener, type CdcTables } from '../runtime/cdc/index.js';
-import { noopObserver, type CacheObserver } from '../runtime/metrics/observer.js';
+import { busWatcher } from '../test/cdc/support.js';
 import { startNatsServer, startPostgres, startRedisServer, type RunningService } from '../test/support/services.js';
 
 const WRITES = Number(process.env.WRITES ?? 1000);
@@ -37,20 +37,6 @@ async function service(env: string, start: () => Promise<RunningService>): Promi
   return s.url;
 }
 
-/** An observer that resolves waiters on every bus message the instance receives. */
-function busSignal(): CacheObserver & { next(): Promise<void> } {
-  let waiters: Array<() => void> = [];
-  return {
-    ...noopObserver,
-    bus(event) {
-      if (event !== 'received') return;
-      const ready = waiters;
-      waiters = [];
-      for (const resolve of ready) setImmediate(resolve);
-    },
-    next: () => new Promise<void>((resolve) => waiters.push(resolve)),
-  };
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -85,7 +71,7 @@ async function main(): Promise<void> {
   const js = nc.jetstream();
 
   const namespace = `cdcbench_${suffix}`;
-  const signalB = busSignal();
+  const signalB = busWatcher();
   const a: Cache = createCache({ namespace, l2: { redis: redisUrl }, logger: { warn: () => undefined } });
   const b: Cache = createCache({ namespace, l2: { redis: redisUrl }, observer: signalB, logger: { warn: () => undefined } });
 
@@ -114,7 +100,7 @@ async function main(): Promise<void> {
         : undefined;
     const goneOnB = (async () => {
       for (;;) {
-        const next = signalB.next();
+        const next = signalB.nextReceived();
         if ((await b.get(key)) === undefined) return;
         await next;
       }
