@@ -2,7 +2,7 @@
  * `cachegen check`: exits 1 when the generated files are missing or differ from what
  * `cachegen generate` would write now (for CI), 0 when they are up to date.
  */
-import { relative, resolve as resolvePath } from 'node:path';
+import { relative } from 'node:path';
 import type { Command } from '../main.js';
 import { parseCommandArgs, projectOptions, UsageError } from '../args.js';
 import { projectOptionsFrom } from '../project-args.js';
@@ -29,7 +29,6 @@ export const command: Command = {
     const { hasErrors } = await import('../../lint/lint.js');
     const options = projectOptionsFrom(values, [], io.cwd);
     const { cwd } = options;
-    if (values.out) options.output = resolvePath(cwd, values.out);
     const project = await loadProject(options);
     let failed = false;
     if (hasErrors(project.problems)) {

@@ -2,7 +2,7 @@
  * `cachegen generate`: lint the spec, then write types.ts, server.ts, client.ts and index.ts to
  * the output folder (and handler stubs, once). Refuses to generate while lint reports errors.
  */
-import { relative, resolve as resolvePath } from 'node:path';
+import { relative } from 'node:path';
 import type { Command, CommandIO } from '../main.js';
 import { parseCommandArgs, projectOptions, UsageError } from '../args.js';
 import { projectOptionsFrom } from '../project-args.js';
@@ -38,7 +38,6 @@ export const command: Command = {
     const { hasErrors } = await import('../../lint/lint.js');
     const options = projectOptionsFrom(values, [], io.cwd);
     const { cwd } = options;
-    if (values.out) options.output = resolvePath(cwd, values.out);
     const project = await loadProject(options);
     if (project.problems.length > 0) await printProblems(project.problems, io);
     if (hasErrors(project.problems) && !values.force) {
