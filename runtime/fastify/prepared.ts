@@ -15,13 +15,15 @@ export interface PreparedResponse {
   /** Whether this response may be stored (2xx and no Set-Cookie). Not encoded: a stored entry was storable. */
   storable: boolean;
   /**
-   * Tags rendered when the loader ran: the request templates' and the response templates'
-   * (`{response.…}`, known only after the origin call). Not encoded: L2 keeps the entry's tags itself.
+   * The entry's tags, rendered once when the loader ran: the request templates' and the response
+   * templates' (`{response.…}`, known only after the origin call). Encoded, so an entry read
+   * back from L2 can still name them (Surrogate-Key) without rendering anything.
    */
-  responseTags: string[];
+  tags: string[];
   /**
    * The headers every answer from this entry sends, as name/value pairs (Cache-Control, ETag,
-   * Vary, the handler's headers, Content-Type): built once per entry by the route, never encoded.
+   * Vary, the handler's headers, Content-Type, Surrogate-Key when asked): built once per entry
+   * by the route, never encoded.
    */
   wire?: readonly string[];
 }
@@ -31,7 +33,7 @@ const HEADER_LENGTH_BYTES = 4;
 /** Encodes a prepared response for L2: a 4-byte length, a small JSON head, then the body bytes. */
 export function encodePrepared(response: PreparedResponse): Uint8Array {
   const head = Buffer.from(
-    JSON.stringify({ s: response.status, c: response.contentType, e: response.etag, h: response.headers }),
+    JSON.stringify({ s: response.status, c: response.contentType, e: response.etag, h: response.headers, t: response.tags }),
   );
   const out = Buffer.allocUnsafe(HEADER_LENGTH_BYTES + head.length + response.body.length);
   out.writeUInt32BE(head.length, 0);
@@ -48,7 +50,7 @@ export function decodePrepared(bytes: Uint8Array): PreparedResponse {
   const bodyStart = HEADER_LENGTH_BYTES + headLength;
   if (bodyStart > buf.length) throw new Error('prepared response: truncated head');
   const head = JSON.parse(buf.subarray(HEADER_LENGTH_BYTES, bodyStart).toString('utf8')) as {
-    s: number; c: string; e: string; h: Record<string, string>;
+    s: number; c: string; e: string; h: Record<string, string>; t?: string[];
   };
   return {
     status: head.s,
@@ -58,7 +60,7 @@ export function decodePrepared(bytes: Uint8Array): PreparedResponse {
     // A copy, so the entry does not pin whatever larger buffer the bytes came in.
     body: Buffer.from(buf.subarray(bodyStart)),
     storable: true,
-    responseTags: [],
+    tags: head.t ?? [],
   };
 }
 

@@ -82,11 +82,13 @@ function requestOf(request: FastifyRequest): HandlerRequest {
 interface RouteHeaders {
   cacheControl: string;
   vary: string | undefined;
+  /** Send the entry's tags as Surrogate-Key. */
+  surrogateKeys: boolean;
 }
 
-function routeHeaders(policy: CachePolicy): RouteHeaders {
+function routeHeaders(policy: CachePolicy, surrogate: boolean): RouteHeaders {
   const vary = varyHeader(policy);
-  return { cacheControl: cacheControl(policy), vary: vary || undefined };
+  return { cacheControl: cacheControl(policy), vary: vary || undefined, surrogateKeys: surrogate };
 }
 
 function serializeBody(reply: FastifyReply, status: number, body: unknown, contentType: string): { bytes: Buffer; type: string } {
@@ -152,7 +154,7 @@ export function registerOperations<H extends object>(
 }
 
 // Shared by every request: the hit path allocates no closures it does not need.
-const tagsOf = (value: PreparedResponse): string[] => value.responseTags;
+const tagsOf = (value: PreparedResponse): string[] => value.tags;
 const isStorable = (value: PreparedResponse): boolean => value.storable;
 
 /**
@@ -167,6 +169,7 @@ function wireHeaders(prepared: PreparedResponse, route: RouteHeaders): readonly 
     if (route.vary) list.push('vary', route.vary);
     for (const name in prepared.headers) list.push(name, prepared.headers[name]!);
     list.push('content-type', prepared.contentType);
+    if (route.surrogateKeys && prepared.tags.length > 0) list.push('surrogate-key', surrogateKeys(prepared.tags));
     wire = list;
     prepared.wire = wire;
   }
@@ -186,12 +189,11 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
     ...(options.secret ? { secret: options.secret } : {}),
     ...(identify ? { identify: (input: RestKeyInput) => identify((input as KeyInputWithRequest).request) } : {}),
   });
-  const headers = routeHeaders(policy);
+  const headers = routeHeaders(policy, options.surrogateKeys === true);
   const requestTemplates = (op.cache?.tags ?? []).filter((t) => !readsResponse(t));
   const responseTemplates = (op.cache?.tags ?? []).filter(readsResponse);
   const endpoint = op.operationId;
   const bypass = uncachedHandler(op, handler, options);
-  const surrogate = options.surrogateKeys === true;
   // One options object per route. Every tag, request-derived ones included, is rendered by the
   // loader and handed over through tagsFrom: the cache reads tags only when it stores, and the
   // epoch it checks then was read before the loader ran (docs/two-tier.md, "tags"), so a hit
@@ -225,7 +227,7 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
       etag: strongEtag(bytes),
       headers: extra.headers,
       storable: isSuccess(status) && !extra.setsCookie,
-      responseTags: responseTemplates.length > 0 ? [...new Set([...requestTags, ...renderTags(responseTemplates, { ...sources, response: body })])] : requestTags,
+      tags: responseTemplates.length > 0 ? [...new Set([...requestTags, ...renderTags(responseTemplates, { ...sources, response: body })])] : requestTags,
     };
     if (prepared.storable) wireHeaders(prepared, headers);
     return prepared;
@@ -262,11 +264,6 @@ function cachedHandler(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
     reply.header('age', String(Math.floor(result.age))).header('cache-status', status);
     const wire = wireHeaders(prepared, headers);
     for (let i = 0; i < wire.length; i += 2) reply.header(wire[i]!, wire[i + 1]!);
-    if (surrogate) {
-      const sources: TagSources = { params: request.params, query: request.query, headers: request.headers };
-      const all = [...renderTags(requestTemplates, sources), ...prepared.responseTags];
-      if (all.length > 0) reply.header('surrogate-key', surrogateKeys(all));
-    }
     const condition = request.headers['if-none-match'];
     if (condition !== undefined && ifNoneMatch(condition, prepared.etag)) {
       // The 304 carries the entry's headers but no body, so no Content-Type.

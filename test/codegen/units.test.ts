@@ -55,8 +55,8 @@ describe('codeLiteral and fastifyUrl', () => {
 describe('prepared response codec', () => {
   it('round-trips status, type, etag, headers and body bytes', () => {
     const body = Buffer.from(JSON.stringify({ hello: 'wörld' }));
-    const decoded = decodePrepared(encodePrepared({ status: 203, body, contentType: 'application/json', etag: '"e"', headers: { 'x-a': '1' }, storable: true, responseTags: ['t'] }));
-    expect(decoded).toEqual({ status: 203, body, contentType: 'application/json', etag: '"e"', headers: { 'x-a': '1' }, storable: true, responseTags: [] });
+    const decoded = decodePrepared(encodePrepared({ status: 203, body, contentType: 'application/json', etag: '"e"', headers: { 'x-a': '1' }, storable: true, tags: ['t'] }));
+    expect(decoded).toEqual({ status: 203, body, contentType: 'application/json', etag: '"e"', headers: { 'x-a': '1' }, storable: true, tags: ['t'] });
   });
   it('rejects truncated bytes', () => {
     expect(() => decodePrepared(new Uint8Array([0, 0, 1]))).toThrow(/truncated/);

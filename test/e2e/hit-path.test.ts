@@ -4,7 +4,7 @@
  * tags rendered by the loader yet honoured by invalidation and Surrogate-Key, and 304s.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createCache, registerOperations, reply, type OperationSpec } from '../../runtime/index.js';
 
 const operation: OperationSpec = {
@@ -27,10 +27,13 @@ const operation: OperationSpec = {
 const apps: FastifyInstance[] = [];
 afterEach(async () => { await Promise.all(apps.splice(0).map((a) => a.close())); });
 
-async function serve() {
+async function serve(shared?: { namespace: string }) {
   let now = 1_000_000;
   let calls = 0;
-  const cache = createCache({ namespace: 'e2e-hit-path', clock: () => now, logger: { warn() {} } });
+  const cache = createCache({
+    namespace: shared?.namespace ?? 'e2e-hit-path', clock: () => now, logger: { warn() {} },
+    ...(shared ? { l2: { redis: inject('redisUrl') }, bus: false } : {}),
+  });
   const app = Fastify();
   apps.push(app);
   app.addHook('onClose', async () => { await cache.close(); });
@@ -73,6 +76,17 @@ describe('cached route hit path', () => {
     const s = await serve();
     expect((await s.get('/items/2')).headers.get('surrogate-key')).toBe('item:2 name:lamp');
     expect((await s.get('/items/2')).headers.get('surrogate-key')).toBe('item:2 name:lamp');
+  });
+
+  it('keeps an entry\'s tags when another instance reads it back from Redis: Surrogate-Key without rendering', async () => {
+    const shared = { namespace: `e2e-hit-path-l2-${process.pid}-${Date.now()}` };
+    const a = await serve(shared);
+    const b = await serve(shared);
+    expect((await a.get('/items/4')).headers.get('surrogate-key')).toBe('item:4 name:lamp');
+    const fromL2 = await b.get('/items/4');
+    expect(b.calls()).toBe(0);
+    expect(fromL2.headers.get('surrogate-key')).toBe('item:4 name:lamp');
+    await a.cache.clear();
   });
 
   it('invalidates by the request tags and by the response tags, both rendered in the loader', async () => {
