@@ -1,16 +1,12 @@
-import { fileURLToPath } from 'node:url';
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-const runtime = fileURLToPath(new URL('./runtime', import.meta.url));
-
+// Tests import the packages by name (`@cachegen/runtime`, `cachegen`) through the npm workspace;
+// the exports' "@cachegen/source" condition points them at the TypeScript sources, not dist/.
+// Only that condition is added: an extra `import` condition would reach Node's own require()
+// of CommonJS dependencies (pg requires pg-pool) and hand them ES modules.
 export default defineConfig({
-  resolve: {
-    // Generated code imports `cachegen/runtime`; in this repo's tests that is the source, not dist/.
-    alias: [
-      { find: /^cachegen\/runtime\/(cdc|graphql|grpc)$/, replacement: `${runtime}/$1/index.ts` },
-      { find: /^cachegen\/runtime$/, replacement: `${runtime}/index.ts` },
-    ],
-  },
+  ssr: { resolve: { conditions: ['@cachegen/source', ...defaultServerConditions] } },
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/setup/global.ts'],

@@ -18,8 +18,8 @@ import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { connect, type NatsConnection } from 'nats';
 import pg from 'pg';
-import { createCache, type Cache } from '../runtime/cache/index.js';
-import { applyTriggerSql, NatsCdcConsumer, PostgresCdcListener, type CdcTables } from '../runtime/cdc/index.js';
+import { createCache, type Cache } from '@cachegen/runtime';
+import { applyTriggerSql, NatsCdcConsumer, PostgresCdcListener, type CdcTables } from '@cachegen/runtime/cdc';
 import { busWatcher } from '../test/cdc/support.js';
 import { startNatsServer, startPostgres, startRedisServer, type RunningService } from '../test/support/services.js';
 

@@ -9,16 +9,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { createCache as createCacheManager } from 'cache-manager';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { buildIr, loadSpec } from '../generator/index.js';
+import { buildIr, loadSpec } from 'cachegen';
 import { generate } from '../generator/emit/generate.js';
 import { emit } from '../generator/emit/index.js';
-import { createCache } from '../runtime/index.js';
+import { createCache } from '@cachegen/runtime';
 import { syntheticSpec } from '../test/codegen/synthetic-spec.js';
 import { machine, markdownTable, writeReport } from './lib/report.js';
 
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
   const specFile = join(work, 'api.json');
   writeFileSync(specFile, JSON.stringify(benchSpec()));
   const output = join(work, 'generated');
-  await generate({ ir: buildIr(await loadSpec(specFile)), output, runtimeImport: relative(output, join(root, 'runtime/index.js')) });
+  await generate({ ir: buildIr(await loadSpec(specFile)), output });
   const generated = (await import(pathToFileURL(join(output, 'server.ts')).href)) as { default: Parameters<FastifyInstance['register']>[0] };
 
   const bodies = { small: body(300), large: body(100 * 1024) };

@@ -7,7 +7,7 @@
  * Writes bench/results/keys.json and docs/benchmarks/keys.md.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { createRestKeyer, type RestKeyInput } from '../runtime/keys/index.js';
+import { createRestKeyer, type RestKeyInput } from '@cachegen/runtime';
 import { machine, markdownTable, writeReport } from './lib/report.js';
 import { median, type Contender } from './lib/timing.js';
 

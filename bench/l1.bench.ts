@@ -1,6 +1,6 @@
 /**
  * L1 benchmark: (1) hit ratio of our W-TinyLFU and LRU beside lru-cache@11, ARC and Belady's
- * OPT on the shared traces and synthetic workloads; (2) get-hit and set-with-eviction speed
+ * OPT on the access traces in bench/traces and synthetic workloads; (2) get-hit and set-with-eviction speed
  * beside Map (the floor), lru-cache@11 and mnemonist's LRUMap, alternating, medians.
  *
  * Run: npm run bench:l1            (add --quick to skip OLTP and use fewer rounds)
@@ -8,7 +8,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import { LRUMap } from 'mnemonist';
-import { L1Cache } from '../runtime/l1/index.js';
+import { L1Cache } from '@cachegen/runtime';
 import { arcHitRatio } from './lib/arc.js';
 import { optHitRatio } from './lib/opt.js';
 import { internKeys, replayHitRatio } from './lib/replay.js';
@@ -26,7 +26,7 @@ const command = `npm run bench:l1${quick ? ' -- --quick' : ''}`;
 interface Reference { lru: number; arc: number; wtlfu: number; hillClimbing: number; opt: number }
 interface TraceRow { trace: string; file?: string; format?: TraceFormat; capacity: number; reference?: Reference }
 
-/** Every trace and capacity of ../shared/traces/README.md, with its reference hit ratios (percent). */
+/** Every trace and capacity of bench/traces, with its reference hit ratios (percent). */
 const traceRows: TraceRow[] = [
   { trace: 'OLTP', file: 'OLTP.lis.gz', format: 'arc', capacity: 250, reference: { lru: 16.47, arc: 21.23, wtlfu: 22.5, hillClimbing: 24.75, opt: 38.43 } },
   { trace: 'OLTP', file: 'OLTP.lis.gz', format: 'arc', capacity: 1000, reference: { lru: 32.83, arc: 38.95, wtlfu: 35.62, hillClimbing: 40.18, opt: 53.61 } },
@@ -220,9 +220,9 @@ function render(hit: HitRow[], speed: SpeedRow[], seconds: number): string {
     '',
     `Reproduce: \`${command}\` (${seconds.toFixed(0)} s on ${machine().cpu}, ${machine().cpus} cores, Node ${process.version}; the machine was shared with other work, so speed numbers are noisy).`,
     '',
-    '## Hit ratio (%) on the shared traces',
+    '## Hit ratio (%) on the access traces (bench/traces)',
     '',
-    '`ref` columns are the reference simulations from ../shared/traces/README.md; the others were measured in this run.',
+    '`ref` columns are reference simulations of the classic policies (bench/traces/README.md); the others were measured in this run.',
     '',
     markdownTable(
       ['trace @ capacity', 'cachegen tinylfu', 'cachegen lru', 'lru-cache@11', 'ARC', 'OPT', 'ref W-TinyLFU 1%', 'ref W-TinyLFU + HC', 'target: >= max(LRU, ARC) - 1', 'target: >= ref HC'],

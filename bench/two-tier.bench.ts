@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis';
-import { createCache, type Cache } from '../runtime/cache/index.js';
+import { createCache, type Cache } from '@cachegen/runtime';
 import { startRedisServer, type RunningService } from '../test/support/services.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);

@@ -1,5 +1,5 @@
 /**
- * Readers for the shared access traces (../shared/traces, formats in its README) and
+ * Readers for the access traces in bench/traces (formats in its README) and
  * synthetic workloads. Every reader returns keys as an Int32Array of request order.
  */
 import { readFileSync } from 'node:fs';
@@ -7,8 +7,8 @@ import { gunzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
-/** Folder of the shared traces: ../shared/traces relative to the repository root. */
-export const tracesDir = path.resolve(fileURLToPath(new URL('../../', import.meta.url)), '../shared/traces');
+/** Folder of the access traces (bench/traces). */
+export const tracesDir = fileURLToPath(new URL('../traces/', import.meta.url));
 
 export type TraceFormat = 'arc' | 'lirs' | 'int32be';
 

@@ -3,7 +3,8 @@
  * Redis when a URL is given) + the store (memory, or PostgreSQL when a URL is given).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createCache, createPrometheusObserver, type Cache } from '../../runtime/index.js';
+import { createCache, type Cache } from '@cachegen/runtime';
+import { createPrometheusObserver } from '@cachegen/runtime/prometheus';
 import routes from './generated/server.js';
 import { createHandlers, type HandlerOptions } from './handlers/index.js';
 import { createMemoryStore } from './store/memory.js';

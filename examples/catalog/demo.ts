@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadProject } from '../../generator/index.js';
+import { loadProject } from 'cachegen';
 import { generate } from '../../generator/emit/generate.js';
 import { TrafficReport, type Outcome } from './report.js';
 import { trafficMix } from './traffic.js';

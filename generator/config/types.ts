@@ -8,7 +8,7 @@ export interface CacheGenConfig {
   output: string;
   /** Folder for handler stubs the user owns (written once, never overwritten). */
   handlers?: string;
-  /** Module specifier generated code imports the runtime from (default `cachegen/runtime`). */
+  /** Package generated code imports the runtime from (default `@cachegen/runtime`; server.ts imports its `/fastify` subpath). */
   runtimeImport?: string;
   lint?: {
     /** Per-rule level (`off` | `warn` | `error`) or `[level, options]`, like ESLint. */

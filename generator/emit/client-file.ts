@@ -1,30 +1,12 @@
 /**
- * client.ts: templates/client.ts (ApiError, the caller) followed by `createClient(options)`,
- * one typed method per operationId. Plain text: the template is formatted source already.
+ * client.ts: imports from the runtime (the caller, ApiError), the operation table, and
+ * `createClient(options)` with one typed method per operationId.
  */
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import type { ClientOperation } from '@cachegen/runtime';
 import type { IrDocument, IrOperation } from '../ir/types.js';
-import type { ClientOperation } from '../../templates/client.js';
 import { doNotEditHeader } from './header.js';
 import { requestTypes, successBodyType, typeRoots } from './operation-shape.js';
 import { codeLiteral, quote } from './source-file.js';
-
-/** templates/client.ts from the sources (generator/emit) or from the built package (dist/generator/emit). */
-const TEMPLATE_CANDIDATES = ['../../templates/client.ts', '../../../templates/client.ts'].map((p) => new URL(p, import.meta.url));
-const TEMPLATE_RUNTIME_IMPORT = "'../runtime/index.js'";
-
-let templateText: Promise<string> | undefined;
-
-/** The client template's text, read once per process. */
-function clientTemplate(): Promise<string> {
-  templateText ??= (async () => {
-    const found = TEMPLATE_CANDIDATES.find((url) => existsSync(url));
-    if (!found) throw new Error(`cachegen: templates/client.ts not found (looked at ${TEMPLATE_CANDIDATES.map((u) => u.pathname).join(', ')}); reinstall cachegen`);
-    return readFile(found, 'utf8');
-  })();
-  return templateText;
-}
 
 function clientOperation(op: IrOperation): ClientOperation {
   const out: ClientOperation = { method: op.method.toUpperCase(), path: op.path, invalidates: op.invalidates.map((t) => ({ source: t.source, parts: t.parts })) };
@@ -50,9 +32,7 @@ function methodDoc(op: IrOperation): string {
 }
 
 /** Adds client.ts to the project and returns its text. */
-export async function emitClient(ir: IrDocument, runtimeImport: string): Promise<string> {
-  // The template's own opening comment speaks of the template; the generated file gets its banner instead.
-  const template = (await clientTemplate()).replace(/^\/\*\*[\s\S]*?\*\/\n/, '').split(TEMPLATE_RUNTIME_IMPORT).join(`'${runtimeImport}'`);
+export function emitClient(ir: IrDocument, runtimeImport: string): string {
   const operations = ir.operations.filter((op) => op.method !== 'trace');
   const roots = typeRoots(operations);
   const table = Object.fromEntries(operations.map((op) => [op.operationId, clientOperation(op)]));
@@ -62,7 +42,11 @@ export async function emitClient(ir: IrDocument, runtimeImport: string): Promise
     return `    /** ${methodDoc(op).replace(/\*\//g, '*\\/')} */\n    ${op.operationId}: (${param}): Promise<${successBodyType(op)}> => call(${quote(op.operationId)}, args),`;
   });
   const generated = [
-    ...(roots.length > 0 ? [`import type { ${roots.join(', ')} } from './types.js';`, ''] : []),
+    `import { createCaller, type ClientOperation, type ClientOptions } from ${quote(runtimeImport)};`,
+    ...(roots.length > 0 ? [`import type { ${roots.join(', ')} } from './types.js';`] : []),
+    '',
+    `export { ApiError, type ClientOptions } from ${quote(runtimeImport)};`,
+    '',
     '/** Every operation of the spec, as the client calls it. */',
     `const clientOperations: Record<string, ClientOperation> = ${codeLiteral(table)};`,
     '',
@@ -77,7 +61,6 @@ export async function emitClient(ir: IrDocument, runtimeImport: string): Promise
     '/** The client createClient returns. */',
     'export type Client = ReturnType<typeof createClient>;',
   ];
-  // Text, not a ts-morph tree: the template is already formatted source, and parsing the
-  // operation table would cost seconds on large specs for no change in output.
-  return doNotEditHeader(ir) + template.replace(/\s+$/, '') + '\n\n' + generated.join('\n') + '\n';
+  // Text, not a ts-morph tree: parsing the operation table would cost seconds on large specs for no change in output.
+  return doNotEditHeader(ir) + generated.join('\n') + '\n';
 }

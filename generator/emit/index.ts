@@ -14,14 +14,14 @@ export type { Emit, EmitOptions, GeneratedFile } from './types.js';
 export { emitHandlerStubs } from './handler-stubs.js';
 
 /** The module generated code imports the runtime from unless configured otherwise. */
-export const DEFAULT_RUNTIME_IMPORT = 'cachegen/runtime';
+export const DEFAULT_RUNTIME_IMPORT = '@cachegen/runtime';
 
 /** Every generated file for one spec, sorted by path. */
 export const emit: Emit = async (ir: IrDocument, options: EmitOptions = {}): Promise<GeneratedFile[]> => {
   const runtimeImport = options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT;
   const project = createEmitProject();
   const files: GeneratedFile[] = [
-    { path: 'client.ts', contents: await emitClient(ir, runtimeImport) },
+    { path: 'client.ts', contents: emitClient(ir, runtimeImport) },
     { path: 'index.ts', contents: emitIndex(ir) },
     { path: 'server.ts', contents: emitServer(project, ir, runtimeImport) },
     { path: 'types.ts', contents: await emitTypes(ir) },

@@ -3,7 +3,8 @@
  * built from the IR. Plain JSON, so the emitter prints it and the runtime interprets it.
  */
 import type { IrDocument, IrOperation, JsonSchema, TagTemplate } from '../ir/types.js';
-import type { OperationSpec, RouteMethod, RouteSchemas, TagTemplateSpec } from '../../runtime/fastify/operation.js';
+import type { TagTemplateSpec } from '@cachegen/runtime';
+import type { OperationSpec, RouteMethod, RouteSchemas } from '@cachegen/runtime/fastify';
 import { sharedSchemaId, toFastifySchema } from './json-schema.js';
 import { fastifyUrl, isJsonMedia, mediaTypeOf, successResponse, successStatus } from './operation-shape.js';
 

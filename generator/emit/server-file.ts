@@ -35,10 +35,10 @@ export function emitServer(project: Project, ir: IrDocument, runtimeImport: stri
   const statements: Array<string | StatementStructures> = [
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'fastify', isTypeOnly: true, namedImports: ['FastifyPluginAsync'] },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'node:http', isTypeOnly: true, namedImports: ['IncomingHttpHeaders'] },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: runtimeImport, namedImports: ['registerOperations'] },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: `${runtimeImport}/fastify`, namedImports: ['registerOperations'] },
     {
       kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: runtimeImport,
+      moduleSpecifier: `${runtimeImport}/fastify`,
       isTypeOnly: true,
       namedImports: ['HandlerReply', 'HandlerRequest', 'OperationSpec', 'RoutesOptions', 'SharedSchemas'],
     },

@@ -9,7 +9,7 @@ export interface GeneratedFile {
 }
 
 export interface EmitOptions {
-  /** Module specifier generated code imports the runtime from (default `cachegen/runtime`). */
+  /** Package generated code imports the runtime from (default `@cachegen/runtime`; server.ts imports its `/fastify` subpath). */
   runtimeImport?: string;
 }
 

@@ -22,7 +22,7 @@ import type {
   SourceLocation,
   TagTemplate,
 } from './types.js';
-import type { CachePolicy } from '../../runtime/http/policy.js';
+import type { CachePolicy } from '@cachegen/runtime';
 
 const METHODS: HttpMethod[] = ['get', 'head', 'post', 'put', 'patch', 'delete', 'options', 'trace'];
 type Obj = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /** The effective cache policy: x-cache-defaults under the operation's x-cache, every field resolved. */
-import type { CachePolicy } from '../../runtime/http/policy.js';
+import type { CachePolicy } from '@cachegen/runtime';
 import type { XCache } from '../schema/x-cache.js';
 
 /** Values of fields written nowhere (neither x-cache nor x-cache-defaults). */

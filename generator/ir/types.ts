@@ -3,8 +3,7 @@
  * loaded spec (generator/load → generator/ir); nothing downstream sees the raw document.
  * Every x-cache field keeps where it was written so a problem can name file:line:column.
  */
-import type { CachePolicy } from '../../runtime/http/policy.js';
-import type { TagPartSpec, TagTemplateSpec } from '../../runtime/fastify/operation.js';
+import type { CachePolicy, TagPartSpec, TagTemplateSpec } from '@cachegen/runtime';
 
 export type HttpMethod = 'get' | 'head' | 'post' | 'put' | 'patch' | 'delete' | 'options' | 'trace';
 

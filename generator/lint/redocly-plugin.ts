@@ -2,7 +2,7 @@
  * The cachegen rules as a Redocly plugin, so `redocly lint` reports them next to its own:
  *
  *   # redocly.yaml
- *   plugins: ['./node_modules/cachegen/dist/generator/lint/redocly-plugin.js']
+ *   plugins: ['./node_modules/cachegen/dist/lint/redocly-plugin.js']
  *   extends: [recommended, cachegen/recommended]
  *
  * Each rule runs once per document, on the IR (built once and shared by all rules of a run).

@@ -1,6 +1,6 @@
 /** The `dashboard` section of cache.config.ts, validated with the file named in errors. */
 import { z } from 'zod';
-import { DEFAULT_METRIC_PREFIX } from '../../runtime/metrics/names.js';
+import { DEFAULT_METRIC_PREFIX } from '@cachegen/runtime';
 
 const thresholds = z.object({
   missCostSeconds: z.number().nonnegative(),

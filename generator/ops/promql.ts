@@ -3,7 +3,7 @@
  * returns an expression over the series runtime/metrics exports; `range` is a PromQL
  * duration (`5m`) or a Grafana variable (`$__rate_interval`).
  */
-import { metricNames, type MetricNames } from '../../runtime/metrics/names.js';
+import { metricNames, type MetricNames } from '@cachegen/runtime';
 
 /** A PromQL string literal (double-quoted, escaped). */
 export function promString(value: string): string {

@@ -2,7 +2,7 @@
  * What `cachegen top` shows: one row per endpoint from a scrape (and the previous one, for
  * rates), sorted by weighted miss cost, rendered as a fixed-width text table.
  */
-import { metricNames } from '../../runtime/metrics/names.js';
+import { metricNames } from '@cachegen/runtime';
 import type { Exposition, ExpositionSample } from './exposition.js';
 
 export interface EndpointSummary {

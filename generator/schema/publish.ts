@@ -1,4 +1,4 @@
-/** Writes docs/x-cache.schema.json from the zod schema: `npx tsx generator/schema/publish.ts`. */
+/** Writes generator/schema/x-cache.schema.json from the zod schema: `npx tsx generator/schema/publish.ts (from the repository root)`. */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { xCacheJsonSchema } from './x-cache.js';
@@ -9,7 +9,7 @@ export function jsonSchemaText(): string {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const target = fileURLToPath(new URL('../../docs/x-cache.schema.json', import.meta.url));
+  const target = fileURLToPath(new URL('./x-cache.schema.json', import.meta.url));
   writeFileSync(target, jsonSchemaText());
   console.log(`wrote ${target}`);
 }

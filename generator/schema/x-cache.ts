@@ -1,6 +1,6 @@
 /**
  * The x-cache extension, written once: zod validates annotations in specs, and the same schemas are
- * published as JSON Schema (docs/x-cache.schema.json) so editors complete and check them.
+ * published as JSON Schema (generator/schema/x-cache.schema.json, exported as cachegen/x-cache.schema.json) so editors complete and check them.
  */
 import { z } from 'zod';
 

@@ -1,4 +1,4 @@
-/** The two-tier cache: createCache and its types (contract: DESIGN.md, Runtime API). */
+/** The two-tier cache: createCache and its types (contract: docs/architecture.md, Runtime API). */
 export { createCache } from './two-tier.js';
 export { defaultCodec } from './codec.js';
 export type { Cache, CacheResult, Codec, CreateCacheOptions, GetOrSetOptions, CacheL1Options } from './types.js';

@@ -1,4 +1,4 @@
-/** The public types of `createCache` (contract: see DESIGN.md, Runtime API). */
+/** The public types of `createCache` (contract: docs/architecture.md, Runtime API). */
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { L1Cache } from '../l1/index.js';
 import type { L1PolicyName } from '../l1/types.js';

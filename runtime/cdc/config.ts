@@ -3,7 +3,10 @@
  * through untouched; this schema owns it, and its errors name the option path
  * (e.g. `cdc.postgres.tables.products.tags[0]`) so a typo points at its line.
  */
-import { z } from 'zod';
+import type { z as Z } from 'zod';
+import { requirePeer } from '../peer.js';
+
+const { z } = requirePeer<typeof import('zod')>('zod');
 import { parseTagTemplate } from './templates.js';
 
 /** PostgreSQL identifiers (schema, channel, table names in SQL we generate) longer than this are truncated silently by the server. */
@@ -84,12 +87,12 @@ export const cdcConfigSchema = z
     }
   });
 
-export type CdcTableConfig = z.infer<typeof cdcTableSchema>;
+export type CdcTableConfig = Z.infer<typeof cdcTableSchema>;
 export type CdcTables = Record<string, CdcTableConfig>;
-export type PostgresCdcConfig = z.infer<typeof postgresCdcSchema>;
-export type NatsCdcConfig = z.infer<typeof natsCdcSchema>;
-export type KafkaCdcConfig = z.infer<typeof kafkaCdcSchema>;
-export type CdcConfig = z.infer<typeof cdcConfigSchema>;
+export type PostgresCdcConfig = Z.infer<typeof postgresCdcSchema>;
+export type NatsCdcConfig = Z.infer<typeof natsCdcSchema>;
+export type KafkaCdcConfig = Z.infer<typeof kafkaCdcSchema>;
+export type CdcConfig = Z.infer<typeof cdcConfigSchema>;
 
 /** Thrown for an invalid `cdc` section; `problems` holds one `path: message` line per issue. */
 export class CdcConfigError extends Error {

@@ -7,9 +7,9 @@
  * not been run against a live Kafka broker in this project's test environment.
  */
 import { EventEmitter } from 'node:events';
-import kafkajs from 'kafkajs';
 import type { Consumer, EachMessagePayload, Kafka } from 'kafkajs';
 import type { CacheObserver } from '../metrics/observer.js';
+import { requirePeer } from '../peer.js';
 import type { CdcTables } from './config.js';
 import { parseDebezium } from './debezium.js';
 import { ChangeHandler, type Invalidator, type TableChange } from './handler.js';
@@ -49,7 +49,7 @@ export class KafkaCdcConsumer extends EventEmitter<KafkaCdcEvents> {
 
   /** Joins the group and starts consuming the topics. */
   async start(): Promise<void> {
-    const kafka = this.options.kafka ?? new kafkajs.Kafka({ clientId: this.options.clientId ?? 'cachegen-cdc', brokers: this.options.brokers });
+    const kafka = this.options.kafka ?? new (requirePeer<typeof import('kafkajs')>('kafkajs')).Kafka({ clientId: this.options.clientId ?? 'cachegen-cdc', brokers: this.options.brokers });
     const consumer = kafka.consumer({ groupId: this.options.groupId });
     this.consumer = consumer;
     await consumer.connect();

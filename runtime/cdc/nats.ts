@@ -5,7 +5,8 @@
  * so a crash between receive and invalidate loses nothing.
  */
 import { EventEmitter } from 'node:events';
-import { AckPolicy, connect, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import type { ConsumerMessages, JsMsg, NatsConnection } from 'nats';
+import { requirePeer } from '../peer.js';
 import type { CacheObserver } from '../metrics/observer.js';
 import type { CdcTables } from './config.js';
 import { parseDebezium } from './debezium.js';
@@ -57,6 +58,7 @@ export class NatsCdcConsumer extends EventEmitter<NatsCdcEvents> {
   async start(): Promise<void> {
     const url = this.options.url ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
     // The client reconnects on its own forever; the durable consumer keeps our place meanwhile.
+    const { AckPolicy, connect } = requirePeer<typeof import('nats')>('nats');
     const nc = await connect({ servers: url, maxReconnectAttempts: -1, name: 'cachegen-cdc' });
     this.connection = nc;
     try {

@@ -1,6 +1,5 @@
-/** The run-time half of a generated server: route registration, prepared responses, tags. */
+/** `@cachegen/runtime/fastify`: what a generated server.ts imports: route registration and prepared responses. */
 export * from './operation.js';
 export * from './prepared.js';
 export * from './reply.js';
-export * from './tags.js';
 export * from './register.js';

@@ -12,7 +12,7 @@ import { createRestKeyer, type RestKeyInput } from '../keys/index.js';
 import type { OperationSpec, SharedSchemas } from './operation.js';
 import { preparedCodec, type PreparedResponse } from './prepared.js';
 import { HandlerReply } from './reply.js';
-import { readsResponse, renderTags, type TagSources } from './tags.js';
+import { readsResponse, renderTags, type TagSources } from '../tags/index.js';
 
 /** What a handler receives: the validated request parts. */
 export interface HandlerRequest<Params = unknown, Query = unknown, Headers = unknown, Body = unknown> {

@@ -4,11 +4,13 @@
  * definitions sorted, whitespace and comments dropped. Aliases stay: they change the
  * response's shape.
  */
-import {
-  Kind, parse, print, stripIgnoredCharacters,
-  type ArgumentNode, type ConstValueNode, type DirectiveNode, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode,
-  type SelectionNode, type SelectionSetNode, type ValueNode, type VariableDefinitionNode,
+import type {
+  ArgumentNode, ConstValueNode, DirectiveNode, DocumentNode, FragmentDefinitionNode, OperationDefinitionNode,
+  SelectionNode, SelectionSetNode, ValueNode, VariableDefinitionNode,
 } from 'graphql';
+import { requirePeer } from '../peer.js';
+
+const { Kind, parse, print, stripIgnoredCharacters } = requirePeer<typeof import('graphql')>('graphql');
 
 export interface NormalizedOperation {
   /** query | mutation | subscription */

@@ -4,11 +4,14 @@
  * delivered from the cache and no stream is opened. Concurrent identical calls share one
  * server call (the runtime's single flight). Only OK responses are stored.
  */
-import { InterceptingCall, Metadata, status as GrpcStatus, type Interceptor, type InterceptingListener, type StatusObject } from '@grpc/grpc-js';
+import type { Interceptor, InterceptingListener, Metadata as GrpcMetadata, StatusObject } from '@grpc/grpc-js';
+import { requirePeer } from '../peer.js';
 import type { Cache, Codec } from '../cache/index.js';
 import { cacheStatus } from '../http/cache-status.js';
 import { grpcKey, sortMessageKeys } from './key.js';
 import { messageCodec } from './codec.js';
+
+const { InterceptingCall, Metadata, status: GrpcStatus } = requirePeer<typeof import('@grpc/grpc-js')>('@grpc/grpc-js');
 
 export interface GrpcMethodPolicy {
   /** Seconds fresh. */
@@ -28,7 +31,7 @@ export interface GrpcCacheOptions {
   /** Policies by full method path, e.g. `/catalog.v1.Catalog/GetProduct`. Methods not listed are never cached. */
   methods: Record<string, GrpcMethodPolicy>;
   /** The caller's identity for private methods, from the call metadata; undefined: the call is not cached. */
-  identify?: (metadata: Metadata) => string | undefined;
+  identify?: (metadata: GrpcMetadata) => string | undefined;
   /** Name in the `cache-status` response metadata; default `cachegen`. */
   name?: string;
 }
@@ -48,10 +51,10 @@ export function grpcCacheInterceptor(options: GrpcCacheOptions): Interceptor {
     const policy = options.methods[method.path];
     if (!policy || method.requestStream || method.responseStream) return new InterceptingCall(nextCall(callOptions));
 
-    let metadata: Metadata;
+    let metadata: GrpcMetadata;
     let listener: InterceptingListener;
     let message: unknown;
-    let startNext: (metadata: Metadata, listener: Partial<InterceptingListener>) => void;
+    let startNext: (metadata: GrpcMetadata, listener: Partial<InterceptingListener>) => void;
     let sendNext: (message: unknown) => void;
 
     /** Sends the call to the server as it came, answering the caller directly. */

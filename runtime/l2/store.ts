@@ -5,7 +5,8 @@
  * Every method answers `undefined` (or false) instead of throwing when Redis fails, times
  * out, or the circuit is open: the caller falls back to L1 and the loader.
  */
-import { Redis, Cluster, type RedisOptions } from 'ioredis';
+import type { Redis, Cluster, RedisOptions } from 'ioredis';
+import { requirePeer } from '../peer.js';
 import type { CacheObserver, CircuitState } from '../metrics/observer.js';
 import { CircuitBreaker } from './circuit.js';
 import { ENVELOPE_VERSION, EPOCH_OFFSET, FRESH_OFFSET, HEADER_LENGTH, TAG_COUNT_OFFSET } from './envelope.js';
@@ -73,6 +74,7 @@ export class RedisL2 {
   readonly compressAbove: number;
   readonly inlineLimit: number;
   private readonly owned: boolean;
+  private readonly isCluster: boolean;
   private readonly circuit: CircuitBreaker;
   private readonly scripts: ScriptCommands;
   private readonly deps: RedisL2Deps;
@@ -93,6 +95,7 @@ export class RedisL2 {
       connectTimeout: Math.max(1000, timeout * 4),
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 1000),
     };
+    const { Redis, Cluster } = requirePeer<typeof import('ioredis')>('ioredis');
     if (spec instanceof Redis || spec instanceof Cluster) {
       this.client = spec;
       this.owned = false;
@@ -105,8 +108,8 @@ export class RedisL2 {
     } else {
       throw new TypeError('createCache: l2.redis must be a URL, ioredis options, or an ioredis Redis/Cluster client');
     }
-    const isCluster = this.client instanceof Cluster;
-    this.layout = new KeyLayout(deps.namespace, options.shards ?? (isCluster ? 16 : 1));
+    this.isCluster = this.client instanceof Cluster;
+    this.layout = new KeyLayout(deps.namespace, options.shards ?? (this.isCluster ? 16 : 1));
     this.client.on('error', () => { /* reported through command failures and the circuit, once per state change */ });
     const define = (name: string, numberOfKeys: number, lua: string) => this.client.defineCommand(name, { numberOfKeys, lua });
     define('cachegenWrite', 2, WRITE_SCRIPT);
@@ -292,10 +295,10 @@ export class RedisL2 {
   duplicate(): RedisClient {
     // Named, so operators (and the tests) can tell the bus connection apart in CLIENT LIST.
     const connectionName = `${this.deps.namespace}:bus`;
-    return this.client instanceof Cluster
-      ? this.client.duplicate(undefined, { redisOptions: { ...this.client.options.redisOptions, connectionName } })
+    return this.isCluster
+      ? (this.client as Cluster).duplicate(undefined, { redisOptions: { ...(this.client as Cluster).options.redisOptions, connectionName } })
       // No command timeout and no retry limit: SUBSCRIBE waits for Redis however long it is away.
-      : this.client.duplicate({ connectionName, commandTimeout: undefined, maxRetriesPerRequest: null });
+      : (this.client as Redis).duplicate({ connectionName, commandTimeout: undefined, maxRetriesPerRequest: null });
   }
 
   /** Closes the connection if the cache opened it. */
@@ -336,7 +339,7 @@ export class RedisL2 {
   }
 
   private async unlinkEntries(): Promise<void> {
-    const nodes = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    const nodes = this.isCluster ? (this.client as Cluster).nodes('master') : [this.client as Redis];
     await Promise.all(nodes.map(async (node) => {
       let cursor = '0';
       do {

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCache, type Cache } from '../../runtime/cache/index.js';
+import { createCache, type Cache } from '@cachegen/runtime';
 import { startRedisServer, type RunningService } from '../support/services.js';
 import { countingObserver, deferred, uniqueNamespace, until } from './helpers.js';
 

@@ -4,7 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCache, type Cache } from '../../runtime/cache/index.js';
+import { createCache, type Cache } from '@cachegen/runtime';
 import { freePort, startRedisServer, type RunningService } from '../support/services.js';
 import { countingObserver, manualClock, recordingLogger, uniqueNamespace, until } from './helpers.js';
 

@@ -1,6 +1,6 @@
 /** The cache without Redis: freshness, SWR, stale-if-error, soft timeout, single flight, tags. */
 import { describe, expect, it } from 'vitest';
-import { createCache } from '../../runtime/cache/index.js';
+import { createCache } from '@cachegen/runtime';
 import { deferred, manualClock, until } from './helpers.js';
 
 function setup() {

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createCache } from '../../runtime/cache/index.js';
+import { createCache } from '@cachegen/runtime';
 import { countingObserver, uniqueNamespace, until } from './helpers.js';
 
 const redisUrl = inject('redisUrl');
@@ -12,7 +12,7 @@ const fixture = fileURLToPath(new URL('./fixtures/bus-peer.ts', import.meta.url)
 
 /** The child process, driven by JSON lines. */
 function startPeer(): { call: (cmd: Record<string, unknown>) => Promise<unknown>; exited: Promise<number | null>; child: ChildProcess } {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, redisUrl, namespace], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--conditions=@cachegen/source', '--import', 'tsx', fixture, redisUrl, namespace], { stdio: ['pipe', 'pipe', 'inherit'] });
   const waiting = new Map<number, (v: unknown) => void>();
   createInterface({ input: child.stdout! }).on('line', (line) => {
     if (!line.startsWith('{')) return; // not a reply

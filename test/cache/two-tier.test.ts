@@ -1,7 +1,7 @@
 /** Two cache instances on one real Redis: L2 fills, tags, the race, the lease, the bus. */
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createCache, type Cache, type CreateCacheOptions } from '../../runtime/cache/index.js';
+import { createCache, type Cache, type CreateCacheOptions } from '@cachegen/runtime';
 import { UNTIMED } from '../../runtime/metrics/observer.js';
 import { countingObserver, deferred, manualClock, uniqueNamespace, until } from './helpers.js';
 

@@ -1,6 +1,6 @@
 /** The `cdc` config schema and tag templates: table-driven, given → want. */
 import { describe, expect, it } from 'vitest';
-import { CdcConfigError, parseCdcConfig, parseTagTemplate, renderTags } from '../../runtime/cdc/index.js';
+import { CdcConfigError, parseCdcConfig, parseTagTemplate, renderTags } from '@cachegen/runtime/cdc';
 
 describe('parseCdcConfig', () => {
   it('accepts a full config', () => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ChangeHandler, KafkaCdcConsumer, parseDebezium, type CdcTables } from '../../runtime/cdc/index.js';
+import { ChangeHandler, KafkaCdcConsumer, parseDebezium, type CdcTables } from '@cachegen/runtime/cdc';
 import { noopObserver } from '../../runtime/metrics/observer.js';
 import { RecordingInvalidator } from './support.js';
 

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, type JetStreamManager, type NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { NatsCdcConsumer, type CdcTables } from '../../runtime/cdc/index.js';
+import { NatsCdcConsumer, type CdcTables } from '@cachegen/runtime/cdc';
 import { nextEvent, RecordingInvalidator, uniqueName } from './support.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));

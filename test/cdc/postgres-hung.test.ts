@@ -4,7 +4,7 @@
  * connection, reconnects, and flushes the mapped tables.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PostgresCdcListener } from '../../runtime/cdc/index.js';
+import { PostgresCdcListener } from '@cachegen/runtime/cdc';
 import { startPostgres, type RunningService } from '../support/services.js';
 import { nextEvent, RecordingInvalidator } from './support.js';
 

@@ -4,8 +4,8 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCache, type Cache } from '../../runtime/cache/index.js';
-import { applyTriggerSql, checkSchema, PostgresCdcListener, type PostgresCdcConfig, type TableChange } from '../../runtime/cdc/index.js';
+import { createCache, type Cache } from '@cachegen/runtime';
+import { applyTriggerSql, checkSchema, PostgresCdcListener, type PostgresCdcConfig, type TableChange } from '@cachegen/runtime/cdc';
 import { busWatcher, nextEvent, uniqueName } from './support.js';
 
 const schema = uniqueName('cachegen_cdc');

@@ -1,6 +1,6 @@
 /** The trigger SQL generator and the NOTIFY payload parser: table-driven, given → want. */
 import { describe, expect, it } from 'vitest';
-import { functionNameOf, generateDropSql, generateTriggerSql, parseNotifyPayload, quoteIdent, quoteLiteral } from '../../runtime/cdc/index.js';
+import { functionNameOf, generateDropSql, generateTriggerSql, parseNotifyPayload, quoteIdent, quoteLiteral } from '@cachegen/runtime/cdc';
 
 describe('quoting', () => {
   it.each([

@@ -2,7 +2,7 @@
 import { connect } from 'nats';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { applyTriggerSql, parseCdcConfig, startCdc, type RunningCdc } from '../../runtime/cdc/index.js';
+import { applyTriggerSql, parseCdcConfig, startCdc, type RunningCdc } from '@cachegen/runtime/cdc';
 import { nextEvent, RecordingInvalidator, uniqueName } from './support.js';
 
 const schema = uniqueName('cachegen_cdc');

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EventEmitter } from 'node:events';
 import { noopObserver, type CacheObserver } from '../../runtime/metrics/observer.js';
-import type { Invalidator } from '../../runtime/cdc/index.js';
+import type { Invalidator } from '@cachegen/runtime/cdc';
 
 /** A lowercase name unique to this run, usable as a PostgreSQL identifier or NATS token. */
 export function uniqueName(prefix: string): string {

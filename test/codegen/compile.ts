@@ -15,6 +15,8 @@ export function compileErrors(files: string[]): string[] {
     noEmit: true,
     types: ['node'],
     lib: ['lib.es2023.d.ts'],
+    // @cachegen/runtime resolves to its sources, as in the repository's own type check.
+    customConditions: ['@cachegen/source'],
   });
   return ts.getPreEmitDiagnostics(program).map((d) => {
     const where = d.file && d.start !== undefined ? d.file.getLineAndCharacterOfPosition(d.start) : undefined;

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { toFastifySchema } from '../../generator/emit/json-schema.js';
 import { fastifyUrl } from '../../generator/emit/operation-shape.js';
 import { codeLiteral } from '../../generator/emit/source-file.js';
-import { decodePrepared, encodePrepared, renderTags, type TagTemplateSpec } from '../../runtime/fastify/index.js';
+import { renderTags, type TagTemplateSpec } from '@cachegen/runtime';
+import { decodePrepared, encodePrepared } from '@cachegen/runtime/fastify';
 
 describe('toFastifySchema', () => {
   const table: Array<[string, unknown, unknown]> = [

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCatalog, type RunningCatalog } from '../../examples/catalog/app.js';
 import { ApiError, createClient } from '../../examples/catalog/generated/index.js';
-import { createCache, type Cache } from '../../runtime/index.js';
+import { createCache, type Cache } from '@cachegen/runtime';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => { for (const close of closers.splice(0)) await close(); });

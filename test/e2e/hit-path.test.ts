@@ -5,7 +5,8 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createCache, registerOperations, reply, type OperationSpec } from '../../runtime/index.js';
+import { createCache } from '@cachegen/runtime';
+import { registerOperations, reply, type OperationSpec } from '@cachegen/runtime/fastify';
 
 const operation: OperationSpec = {
   operationId: 'getItem',

@@ -1,25 +1,26 @@
-/** Runs the real `cachegen` binary (bin/cachegen.mjs → dist/), building dist/ first when it is stale. */
+/** Runs the real `cachegen` binary (generator/bin/cachegen.mjs → generator/dist/), building the packages first when they are stale. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repo = fileURLToPath(new URL('../../', import.meta.url));
-export const bin = join(repo, 'bin/cachegen.mjs');
+export const bin = join(repo, 'generator/bin/cachegen.mjs');
 
 function newestSource(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
     if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
     else if (entry.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }
 
-/** Builds dist/ with `npm run build` unless it is newer than every source under generator/ and runtime/. */
+/** Builds both packages with `npm run build` unless generator/dist is newer than every source under generator/ and runtime/. */
 export async function ensureBuilt(): Promise<void> {
-  const entry = join(repo, 'dist/generator/cli/main.js');
+  const entry = join(repo, 'generator/dist/cli/main.js');
   const sources = Math.max(newestSource(join(repo, 'generator')), newestSource(join(repo, 'runtime')));
   if (existsSync(entry) && statSync(entry).mtimeMs >= sources) return;
   await new Promise<void>((resolve, reject) => {

@@ -213,7 +213,7 @@ describe('cachegen watch', () => {
 describe('redocly plugin from its built file', () => {
   it('loads by path, as redocly.yaml `plugins:` does, and reports through redocly lint', async () => {
     const { createConfig, lint } = await import('@redocly/openapi-core');
-    const config = await createConfig({ plugins: [join(repo, 'dist/generator/lint/redocly-plugin.js')], extends: ['cachegen/recommended'] } as never);
+    const config = await createConfig({ plugins: [join(repo, 'generator/dist/lint/redocly-plugin.js')], extends: ['cachegen/recommended'] } as never);
     const problems = await lint({ ref: fixture('rules/vary-star.bad.yaml'), config });
     expect(problems.filter((p) => p.ruleId.startsWith('cachegen/')).map((p) => [p.ruleId, p.severity, p.location[0]!.pointer])).toEqual([['cachegen/vary-star', 'error', '#/paths/~1a/get/x-cache/vary']]);
   });

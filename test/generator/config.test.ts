@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, defineConfig, loadConfig, loadProject } from '../../generator/index.js';
+import { ConfigError, defineConfig, loadConfig, loadProject } from 'cachegen';
 import { fixture } from './fixtures.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cachegen-config-'));

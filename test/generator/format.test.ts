@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { colors } from '../../generator/cli/color.js';
 import { formatGithub, formatJson, formatPretty, formatSarif } from '../../generator/lint/format/index.js';
-import type { Problem } from '../../generator/index.js';
+import type { Problem } from 'cachegen';
 import { fixture, specsDir } from './fixtures.js';
 
 const problems: Problem[] = [

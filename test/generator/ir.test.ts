@@ -1,6 +1,6 @@
 /** The IR: operationIds, parameters, security, effective policies, tag templates, schemas and locations. */
 import { describe, expect, it } from 'vitest';
-import { buildIr, deriveOperationId, loadSpec, parseTagTemplate, type IrDocument, type IrOperation } from '../../generator/index.js';
+import { buildIr, deriveOperationId, loadSpec, parseTagTemplate, type IrDocument, type IrOperation } from 'cachegen';
 import { fixture } from './fixtures.js';
 
 async function ir(name: string): Promise<IrDocument> {

@@ -1,6 +1,6 @@
 /** Loading specs: versions, formats, multi-file, and errors that name file:line:column. */
 import { describe, expect, it } from 'vitest';
-import { loadSpec, SpecLoadError } from '../../generator/index.js';
+import { loadSpec, SpecLoadError } from 'cachegen';
 import { fixture } from './fixtures.js';
 
 describe('loadSpec', () => {

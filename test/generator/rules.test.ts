@@ -1,6 +1,6 @@
 /** Every lint rule on a positive and a negative fixture, with the exact problems expected (rule, severity, line, column). */
 import { describe, expect, it } from 'vitest';
-import { buildIr, lint, loadSpec, rules, ruleIds, type Problem } from '../../generator/index.js';
+import { buildIr, lint, loadSpec, rules, ruleIds, type Problem } from 'cachegen';
 import { fixture } from './fixtures.js';
 
 type Expected = [rule: string, severity: Problem['severity'], line: number, column: number];

@@ -2,8 +2,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildSchema, graphql } from 'graphql';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCache, type Cache } from '../../runtime/cache/index.js';
-import { graphqlCache } from '../../runtime/graphql/index.js';
+import { createCache, type Cache } from '@cachegen/runtime';
+import { graphqlCache } from '@cachegen/runtime/graphql';
 
 const schema = buildSchema(`
   type User { id: ID! name: String! email: String! }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { graphqlKey, normalizeOperation } from '../../runtime/graphql/index.js';
+import { graphqlKey, normalizeOperation } from '@cachegen/runtime/graphql';
 
 describe('graphqlKey', () => {
   it.each<[string, Parameters<typeof graphqlKey>[0], Parameters<typeof graphqlKey>[0]]>([

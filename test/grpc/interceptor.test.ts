@@ -3,8 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createCache, type Cache } from '../../runtime/cache/index.js';
-import { grpcCacheInterceptor, grpcKey } from '../../runtime/grpc/index.js';
+import { createCache, type Cache } from '@cachegen/runtime';
+import { grpcCacheInterceptor, grpcKey } from '@cachegen/runtime/grpc';
 
 interface Product { id: string; name: string; priceCents: string; thumbnail: Buffer }
 type Callback<T> = (error: grpc.ServiceError | null, value?: T) => void;

@@ -5,8 +5,8 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createCache } from '../../runtime/cache/index.js';
-import { cachedFetch } from '../../runtime/http/index.js';
+import { createCache } from '@cachegen/runtime';
+import { cachedFetch } from '@cachegen/runtime';
 
 interface OriginReply { status?: number; headers?: Record<string, string>; body?: string; destroy?: boolean; noDate?: boolean }
 interface Seen { method: string; path: string; headers: IncomingMessage['headers'] }

@@ -1,9 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  cacheControl, cacheStatus, cacheTags, ifNoneMatch, parseCacheControl, strongEtag, surrogateKeys, varyHeader,
-  type CachePolicy,
-} from '../../runtime/http/index.js';
+import { cacheControl, cacheStatus, cacheTags, ifNoneMatch, parseCacheControl, strongEtag, surrogateKeys, varyHeader, type CachePolicy } from '@cachegen/runtime';
 
 const base: CachePolicy = { ttl: 600, swr: 60, staleIfError: 300, scope: 'public', vary: [], tags: [], revalidate: false, sensitive: false, key: {} };
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRestKeyer, normalizeQuery, type RestKeyInput } from '../../runtime/keys/index.js';
+import { createRestKeyer, normalizeQuery, type RestKeyInput } from '@cachegen/runtime';
 import { normalizeHeaderValue } from '../../runtime/keys/headers.js';
 
 const SECRET = 'test-secret-0123456789';

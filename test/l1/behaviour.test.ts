@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { L1Cache, type EvictionReason, type L1Options } from '../../runtime/l1/index.js';
+import { L1Cache, type EvictionReason, type L1Options } from '@cachegen/runtime';
 
 /** A cache with a hand-driven clock and a log of evictions. */
 function harness<V = string>(options: Partial<L1Options<V>> = {}) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { L1Cache, type L1Options } from '../../runtime/l1/index.js';
+import { L1Cache, type L1Options } from '@cachegen/runtime';
 
 describe('L1Cache options', () => {
   const bad: [string, L1Options<unknown>, RegExp][] = [

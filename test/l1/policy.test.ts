@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { L1Cache } from '../../runtime/l1/index.js';
+import { L1Cache } from '@cachegen/runtime';
 
 const key = (i: number): string => `GET /api/v1/products/${i}?lang=en`;
 

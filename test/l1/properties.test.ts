@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { L1Cache } from '../../runtime/l1/index.js';
+import { L1Cache } from '@cachegen/runtime';
 
 /** One operation of a random program run against the cache and a simple model. */
 type Op =

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { createCache, type Cache } from '../../runtime/cache/index.js';
-import { createPrometheusObserver } from '../../runtime/metrics/index.js';
+import { createCache, type Cache } from '@cachegen/runtime';
+import { createPrometheusObserver } from '@cachegen/runtime/prometheus';
 import { parseExposition, summarizeEndpoints } from '../../generator/ops/index.js';
 
 const namespace = `metrics-test-${process.pid}`;

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { main } from '../../generator/cli/main.js';
-import { createPrometheusObserver, registerMetricsRoute } from '../../runtime/metrics/index.js';
+import { createPrometheusObserver, registerMetricsRoute } from '@cachegen/runtime/prometheus';
 import { freePort } from '../support/services.js';
 import { runPromtool } from './promtool.js';
 import { stringify } from 'yaml';

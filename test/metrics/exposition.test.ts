@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPrometheusObserver } from '../../runtime/metrics/index.js';
+import { createPrometheusObserver } from '@cachegen/runtime/prometheus';
 import { formatSeconds, histogramQuantile, parseExposition, summarizeEndpoints } from '../../generator/ops/index.js';
 
 describe('parseExposition', () => {

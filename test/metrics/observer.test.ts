@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
-import { createPrometheusObserver, DEFAULT_HIT_BUCKETS, OVERFLOW_ENDPOINT, type PrometheusObserverOptions } from '../../runtime/metrics/index.js';
+import { DEFAULT_HIT_BUCKETS } from '@cachegen/runtime';
+import { createPrometheusObserver, OVERFLOW_ENDPOINT, type PrometheusObserverOptions } from '@cachegen/runtime/prometheus';
 
 type Json = Awaited<ReturnType<Registry['getMetricsAsJSON']>>;
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Gauge, Registry } from 'prom-client';
-import { createPrometheusObserver, metricsRequestListener, registerMetricsRoute, type MetricsOption } from '../../runtime/metrics/index.js';
+import { createPrometheusObserver, metricsRequestListener, registerMetricsRoute, type MetricsOption } from '@cachegen/runtime/prometheus';
 
 /** A registry with one gauge whose collector throws. */
 function brokenRegistry(): Registry {

@@ -2,8 +2,8 @@
 // Do not edit: changes are lost on the next `npx cachegen generate`.
 import type { FastifyPluginAsync } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { registerOperations } from '../../../runtime/index.js';
-import type { HandlerReply, HandlerRequest, OperationSpec, RoutesOptions, SharedSchemas } from '../../../runtime/index.js';
+import { registerOperations } from '@cachegen/runtime/fastify';
+import type { HandlerReply, HandlerRequest, OperationSpec, RoutesOptions, SharedSchemas } from '@cachegen/runtime/fastify';
 import type { operations } from './types.js';
 /** Request headers as Node gives them (lower-case names). */
 type IncomingHeaders = IncomingHttpHeaders;

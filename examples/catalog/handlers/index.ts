@@ -1,5 +1,5 @@
 // The catalog's handlers: what a team writes by hand. cachegen wrote a stub here once and never overwrites it.
-import { reply } from '../../../runtime/index.js';
+import { reply } from '@cachegen/runtime/fastify';
 import type { Handlers } from '../generated/server.js';
 import type { CatalogStore, Category } from '../store/types.js';
 

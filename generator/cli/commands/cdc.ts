@@ -5,8 +5,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../config/load.js';
 import type { Command } from '../main.js';
-import { parseCdcConfig, type PostgresCdcConfig } from '../../../runtime/cdc/config.js';
-import { generateDropSql, generateTriggerSql } from '../../../runtime/cdc/postgres/sql.js';
+import { generateDropSql, generateTriggerSql, parseCdcConfig, type PostgresCdcConfig } from '@cachegen/runtime/cdc';
 
 const help = `Usage: cachegen cdc sql [--apply] [--drop] [--config FILE] [--database-url URL]
 
@@ -65,7 +64,7 @@ export const command: Command = {
     const url = values['database-url'] ?? postgres.url ?? process.env.DATABASE_URL;
     if (!url) throw new Error('--apply needs a database: pass --database-url, set cdc.postgres.url, or set DATABASE_URL');
     const { default: pg } = await import('pg');
-    const { applyTriggerSql } = await import('../../../runtime/cdc/postgres/apply.js');
+    const { applyTriggerSql } = await import('@cachegen/runtime/cdc');
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {

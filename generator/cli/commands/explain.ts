@@ -2,8 +2,7 @@
  * `cachegen explain [spec]`: per operation, the effective policy, what makes up its cache key, its
  * tags, and the exact Cache-Control and Vary headers it will send.
  */
-import { cacheControl } from '../../../runtime/http/cache-control.js';
-import { varyHeader } from '../../../runtime/http/vary.js';
+import { cacheControl, varyHeader } from '@cachegen/runtime';
 import { formatTagParts } from '../../ir/tag-template.js';
 import type { IrOperation } from '../../ir/types.js';
 import { loadProject } from '../../project.js';

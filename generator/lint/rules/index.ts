@@ -36,7 +36,7 @@ export const rules: ReadonlyArray<Rule<any>> = [
 
 /** Problems found while building the IR, reported under these rule ids (severity error, configurable). */
 export const irRules = [
-  { id: 'valid-x-cache', description: 'x-cache, x-cache-defaults and x-cache-invalidates must match their schema (docs/x-cache.schema.json).' },
+  { id: 'valid-x-cache', description: 'x-cache, x-cache-defaults and x-cache-invalidates must match their schema (generator/schema/x-cache.schema.json, exported as cachegen/x-cache.schema.json).' },
   { id: 'valid-tag-template', description: 'Tag templates must be well-formed: literal text and {param}, {query.x}, {header.x}, {response.a.b}, {body.a.b}.' },
   { id: 'unique-operation-id', description: 'operationIds must be unique across the spec.' },
 ] as const;

@@ -3,7 +3,7 @@
  * template reads exists (a trigger reading a missing column would make every write to the
  * table fail), then run the idempotent script.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { PostgresCdcConfig } from '../config.js';
 import { columnsOf, generateTriggerSql } from './sql.js';
 

@@ -8,7 +8,8 @@
  * connected: an entry that could have missed an invalidation is dropped rather than served.
  */
 import { EventEmitter } from 'node:events';
-import pg from 'pg';
+import type pg from 'pg';
+import { requirePeer } from '../../peer.js';
 import type { CacheObserver } from '../../metrics/observer.js';
 import { DEFAULT_CHANNEL, type CdcTables } from '../config.js';
 import { ChangeHandler, type Invalidator, type TableChange } from '../handler.js';
@@ -151,7 +152,7 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
   }
 
   private async connectOnce(): Promise<void> {
-    const client = new pg.Client({
+    const client = new (requirePeer<typeof import('pg')>('pg')).Client({
       connectionString: this.url,
       keepAlive: true,
       application_name: 'cachegen-cdc',

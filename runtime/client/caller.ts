@@ -1,10 +1,12 @@
 /**
- * The static part of every generated client.ts (the emitter copies this file in, pointing the
- * runtime import at the configured module). Kept here as real TypeScript so the project's
- * type check covers it.
+ * The machinery of every generated client.ts: building the request, caching reads per x-cache,
+ * invalidating after writes. The generated file holds only the operation table and typed methods.
  */
-import { cachedFetch, renderTags } from '../runtime/index.js';
-import type { Cache, CachePolicy, TagTemplateSpec } from '../runtime/index.js';
+import { cachedFetch } from '../http/fetch/cached-fetch.js';
+import { renderTags } from '../tags/index.js';
+import type { Cache } from '../cache/index.js';
+import type { CachePolicy } from '../http/policy.js';
+import type { TagTemplateSpec } from '../tags/index.js';
 
 /** An answer outside 2xx: the status, the parsed body and the operation that got it. */
 export class ApiError extends Error {

@@ -3,13 +3,17 @@
  * per-endpoint record found with one Map lookup (the "pre-bound child"); prom-client
  * turns them into series only when the registry is scraped.
  */
-import { Counter, Gauge, Registry } from 'prom-client';
-import type { CacheObserver, CacheResultKind, CacheTier, CircuitState, InvalidationSource } from './observer.js';
-import { DEFAULT_HIT_BUCKETS, DEFAULT_MISS_BUCKETS, HistogramCounts, assertBuckets } from './histogram.js';
-import { SlidingWindow } from './window.js';
-import { coarseNow } from './coarse-clock.js';
-import { CIRCUIT_STATE_VALUE, DEFAULT_METRIC_PREFIX, assertMetricPrefix, metricNames, type MetricNames } from './names.js';
+import type { Counter, Gauge, Registry } from 'prom-client';
+import { requirePeer } from '../peer.js';
+import type { CacheObserver, CacheResultKind, CacheTier, CircuitState, InvalidationSource } from '../metrics/observer.js';
+import { DEFAULT_HIT_BUCKETS, DEFAULT_MISS_BUCKETS, HistogramCounts, assertBuckets } from '../metrics/histogram.js';
+import { SlidingWindow } from '../metrics/window.js';
+import { coarseNow } from '../metrics/coarse-clock.js';
+import { CIRCUIT_STATE_VALUE, DEFAULT_METRIC_PREFIX, assertMetricPrefix, metricNames, type MetricNames } from '../metrics/names.js';
 import { ScrapedMetric, histogramValues, type ScrapedValue } from './scraped.js';
+
+/** prom-client, loaded when this subpath is: an app without metrics never loads it. */
+const prom = requirePeer<typeof import('prom-client')>('prom-client');
 
 /** What trackL1 reads at scrape time: the L1 cache's own counters. */
 export interface L1StatsSource {
@@ -87,7 +91,7 @@ class BoundCounter {
 
 /** A BoundCounter over a new counter with a single label. */
 function singleLabelCounter(registry: Registry, name: string, help: string, label: string): BoundCounter {
-  const counter = new Counter({ name, help, labelNames: [label], registers: [registry] });
+  const counter = new prom.Counter({ name, help, labelNames: [label], registers: [registry] });
   return new BoundCounter((value) => counter.labels({ [label]: value }));
 }
 
@@ -127,7 +131,7 @@ class PrometheusCacheObserver implements PrometheusObserver {
     assertBuckets(this.hitBounds, 'createPrometheusObserver: buckets.hit');
     assertBuckets(this.missBounds, 'createPrometheusObserver: buckets.miss');
     this.clock = options.clock ?? coarseNow;
-    this.registry = options.registry ?? new Registry();
+    this.registry = options.registry ?? new prom.Registry();
     this.names = metricNames(prefix);
     const existing = this.registry.getSingleMetric(this.names.requests);
     if (existing) {
@@ -145,7 +149,7 @@ class PrometheusCacheObserver implements PrometheusObserver {
     new ScrapedMetric(n.originErrors, 'Origin (loader) calls that failed, by endpoint.', 'counter', () => this.originErrorValues()).registerIn(this.registry);
 
     const observer = this;
-    new Gauge({
+    new prom.Gauge({
       name: n.weightedMissCost, help: `Seconds spent answering misses per request over the last ${this.windowSeconds} s (miss rate × mean miss latency), by endpoint.`,
       labelNames: ['endpoint'], registers,
       collect() {
@@ -155,9 +159,9 @@ class PrometheusCacheObserver implements PrometheusObserver {
         for (const [endpoint, series] of observer.endpoints) this.set({ endpoint }, observer.costOf(series, nowSecond));
       },
     });
-    this.evictions = new Counter({ name: n.evictions, help: 'Entries that left a tier, by tier and reason (reason="size" before expiry means the tier is undersized).', labelNames: ['tier', 'reason'], registers });
+    this.evictions = new prom.Counter({ name: n.evictions, help: 'Entries that left a tier, by tier and reason (reason="size" before expiry means the tier is undersized).', labelNames: ['tier', 'reason'], registers });
     const trackedL1 = (name: string, help: string, pick: (stats: ReturnType<L1StatsSource['stats']>) => number | undefined) =>
-      new Gauge({
+      new prom.Gauge({
         name, help, labelNames: ['cache'], registers,
         collect() {
           this.reset();
@@ -173,11 +177,11 @@ class PrometheusCacheObserver implements PrometheusObserver {
     trackedL1(n.l1MaxBytes, 'Byte budget of the L1 cache (l1_bytes / l1_max_bytes is its utilization).', (s) => s.maxBytes);
     trackedL1(n.l1MaxEntries, 'Entry budget of the L1 cache, when it has one.', (s) => s.maxEntries);
     this.l2Errors = singleLabelCounter(this.registry, n.l2Errors, 'Redis (L2) commands that failed or timed out, by operation.', 'operation');
-    this.circuitGauge = new Gauge({ name: n.l2CircuitState, help: 'State of the Redis circuit breaker: 0 closed (healthy), 1 half-open, 2 open (L2 bypassed).', registers });
+    this.circuitGauge = new prom.Gauge({ name: n.l2CircuitState, help: 'State of the Redis circuit breaker: 0 closed (healthy), 1 half-open, 2 open (L2 bypassed).', registers });
     this.circuitGauge.set(0);
     this.busMessages = singleLabelCounter(this.registry, n.busMessages, 'Invalidation bus traffic, by event (published, received, gap, flush, publish-error).', 'event');
     this.cdcEvents = singleLabelCounter(this.registry, n.cdcEvents, 'Change events received from CDC feeds, by feed.', 'feed');
-    this.cdcLag = new Gauge({ name: n.cdcLag, help: 'Seconds between the commit of the latest change event and its arrival, by feed.', labelNames: ['feed'], registers });
+    this.cdcLag = new prom.Gauge({ name: n.cdcLag, help: 'Seconds between the commit of the latest change event and its arrival, by feed.', labelNames: ['feed'], registers });
     this.invalidations = singleLabelCounter(this.registry, n.invalidations, 'Invalidations, by source (api, mutation, cdc, bus).', 'source');
     this.invalidatedTags = singleLabelCounter(this.registry, n.invalidatedTags, 'Tags invalidated, by source (api, mutation, cdc, bus).', 'source');
   }

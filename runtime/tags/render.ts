@@ -2,7 +2,7 @@
  * Turns tag templates into tags for one request: `product:{id}` with params `{ id: 7 }` is
  * `product:7`; `item:{response.items[].id}` fans out to one tag per array element.
  */
-import type { TagPartSpec, TagTemplateSpec } from './operation.js';
+import type { TagPartSpec, TagTemplateSpec } from './types.js';
 
 /** Where the values of a template's placeholders come from. Any may be absent. */
 export interface TagSources {

@@ -3,9 +3,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const entry = new URL('../dist/generator/cli/main.js', import.meta.url);
+const entry = new URL('../dist/cli/main.js', import.meta.url);
 if (!existsSync(fileURLToPath(entry))) {
-  console.error('cachegen: dist/ is missing; run `npm run build` in the cachegen package first.');
+  console.error('cachegen: dist/ is missing; run `npm run build` first (in a clone of the cachegen repository).');
   process.exit(2);
 }
 const { main } = await import(entry.href);
