@@ -7,6 +7,7 @@ import { renderTags } from '../tags/index.js';
 import type { Cache } from '../cache/index.js';
 import type { CachePolicy } from '../http/policy.js';
 import type { TagTemplateSpec } from '../tags/index.js';
+import type { IdentitySource } from '../keys/identity.js';
 
 /** An answer outside 2xx: the status, the parsed body and the operation that got it. */
 export class ApiError extends Error {
@@ -35,7 +36,8 @@ export interface ClientOptions {
 export interface ClientOperation {
   method: string;
   path: string;
-  cache?: { policy: CachePolicy; tags: TagTemplateSpec[] };
+  /** Present on operations with x-cache; `identity`: where a private entry's caller identity comes from (from the spec's security). */
+  cache?: { policy: CachePolicy; tags: TagTemplateSpec[]; identity?: IdentitySource[] };
   invalidates: TagTemplateSpec[];
 }
 

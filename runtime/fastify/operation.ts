@@ -5,6 +5,7 @@
  */
 import type { CachePolicy } from '../http/policy.js';
 import type { TagTemplateSpec } from '../tags/types.js';
+import type { IdentitySource } from '../keys/identity.js';
 
 export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
@@ -29,7 +30,8 @@ export interface OperationSpec {
   /** Media type of the success response (`application/json` unless the spec says otherwise). */
   contentType: string;
   /** Present on operations with x-cache. */
-  cache?: { policy: CachePolicy; tags: TagTemplateSpec[] };
+  /** Present on operations with x-cache; `identity`: where a private entry's caller identity comes from (from the spec's security). */
+  cache?: { policy: CachePolicy; tags: TagTemplateSpec[]; identity?: IdentitySource[] };
   /** `x-cache-invalidates` of a mutation. */
   invalidates: TagTemplateSpec[];
 }

@@ -4,6 +4,17 @@
  */
 import { createHmac } from 'node:crypto';
 
+/**
+ * Where an operation's caller identity comes from, as the security schemes of its spec declare
+ * it: an apiKey scheme names its header, cookie or query parameter; http (bearer, basic), oauth2
+ * and openIdConnect schemes mean the `authorization` header. Header names are lower-case.
+ * Server and client key private entries by exactly these values (docs/architecture.md, invariant 4).
+ */
+export interface IdentitySource {
+  in: 'header' | 'cookie' | 'query';
+  name: string;
+}
+
 /** Maps an Authorization value to its digest; memoized so a cache hit does not pay for the HMAC. */
 export type IdentityDigest = (authorization: string) => string;
 
