@@ -29,7 +29,6 @@ export interface OperationSpec {
   successStatus: number;
   /** Media type of the success response (`application/json` unless the spec says otherwise). */
   contentType: string;
-  /** Present on operations with x-cache. */
   /** Present on operations with x-cache; `identity`: where a private entry's caller identity comes from (from the spec's security). */
   cache?: { policy: CachePolicy; tags: TagTemplateSpec[]; identity?: IdentitySource[] };
   /** `x-cache-invalidates` of a mutation. */
