@@ -49,6 +49,7 @@ class TwoTierCache implements Cache {
   private readonly clock: () => number;
   private readonly timed: boolean;
   private readonly logger: NonNullable<CreateCacheOptions['logger']>;
+  private readonly onInvalidated: CreateCacheOptions['onInvalidated'];
   private readonly index = new TagIndex();
   /** Foreground loads in progress, one per key: the in-process single flight. */
   private readonly flights = new Map<string, Promise<CacheResult<unknown>>>();
@@ -73,6 +74,7 @@ class TwoTierCache implements Cache {
     this.timed = this.observer !== noopObserver;
     this.clock = options.clock ?? Date.now;
     this.logger = options.logger ?? console;
+    this.onInvalidated = options.onInvalidated;
     const namespace = options.namespace ?? 'cachegen';
     if (options.l1 !== false) {
       const l1 = options.l1 ?? {};
@@ -176,11 +178,13 @@ class TwoTierCache implements Cache {
   async invalidateTags(tags: string[], options: { source?: InvalidationSource } = {}): Promise<void> {
     if (!Array.isArray(tags)) throw new TypeError('invalidateTags: tags must be an array of strings');
     if (tags.length === 0) return;
+    const startedAt = Date.now();
     this.observer.invalidation(options.source ?? 'api', tags.length);
     for (const key of this.index.invalidate(tags)) this.mem?.delete(key);
-    if (!this.l2) return;
+    if (!this.l2) return this.invalidated(tags, options.source ?? 'api', startedAt);
     const versions = await this.l2.invalidate(tags);
     if (!versions) this.remember(tags);
+    else this.invalidated(tags, options.source ?? 'api', startedAt);
     await this.bus?.publish({ type: 'tags', tags, ...(versions ? { versions } : {}) });
   }
 
@@ -387,6 +391,16 @@ class TwoTierCache implements Cache {
   private flushL1(): void {
     this.index.invalidateAll();
     this.mem?.clear();
+  }
+
+  /** The invalidation is durable: tell `onInvalidated` (docs/two-tier.md, "After an invalidation"); it never fails the caller. */
+  private invalidated(tags: readonly string[], source: InvalidationSource, startedAt: number): void {
+    if (!this.onInvalidated) return;
+    try {
+      this.onInvalidated({ tags: [...tags], source, startedAt });
+    } catch (err) {
+      this.logger.warn(`cachegen: onInvalidated threw (${(err as Error)?.message ?? String(err)}); the invalidation itself is done`);
+    }
   }
 
   private remember(tags: readonly string[]): void {

@@ -33,6 +33,20 @@ export interface CreateCacheOptions {
   clock?: () => number;
   /** One line per state change (Redis down/up, eviction-policy warning). Default: console. */
   logger?: { warn(msg: string): void; info?(msg: string): void };
+  /**
+   * Called once per `invalidateTags`, on the instance that invalidated, once the invalidation is
+   * durable in Redis (at once without an L2); never for bus messages from peers. Must not throw
+   * or block: it runs after the write path, e.g. to purge an edge cache (`@cachegen/runtime/edge`).
+   */
+  onInvalidated?: (event: InvalidatedEvent) => void;
+}
+
+/** One invalidation, as `onInvalidated` receives it. */
+export interface InvalidatedEvent {
+  readonly tags: readonly string[];
+  readonly source: InvalidationSource;
+  /** Date.now() when `invalidateTags` was called (for the time until an edge confirms the purge). */
+  readonly startedAt: number;
 }
 
 export interface GetOrSetOptions<T> {
