@@ -10,7 +10,7 @@ import { codeLiteral, quote } from './source-file.js';
 
 function clientOperation(op: IrOperation): ClientOperation {
   const out: ClientOperation = { method: op.method.toUpperCase(), path: op.path, invalidates: op.invalidates.map((t) => ({ source: t.source, parts: t.parts })) };
-  if (op.cache) out.cache = { policy: op.cache.policy, tags: op.cache.tags.map((t) => ({ source: t.source, parts: t.parts })) };
+  if (op.cache) out.cache = { policy: op.cache.policy, tags: op.cache.tags.map((t) => ({ source: t.source, parts: t.parts })), identity: op.identity };
   return out;
 }
 

@@ -58,7 +58,7 @@ export function operationSpec(op: IrOperation): OperationSpec {
     contentType: media,
     invalidates: op.invalidates.map(tagSpec),
   };
-  if (op.cache) spec.cache = { policy: op.cache.policy, tags: op.cache.tags.map(tagSpec) };
+  if (op.cache) spec.cache = { policy: op.cache.policy, tags: op.cache.tags.map(tagSpec), identity: op.identity };
   return spec;
 }
 

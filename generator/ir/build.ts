@@ -5,6 +5,7 @@
  */
 import type { LoadedSpec } from '../load/load-spec.js';
 import { validateInvalidates, validateXCache, type XCache, type XCacheIssue } from '../schema/x-cache.js';
+import { identitySources } from './identity.js';
 import { deriveOperationId } from './operation-id.js';
 import { effectivePolicy } from './policy.js';
 import { resolveSchema } from './schema-walk.js';
@@ -35,7 +36,11 @@ function isObject(value: unknown): value is Obj {
 /** Everything one build needs at hand. */
 class Builder {
   readonly diagnostics: IrDiagnostic[] = [];
-  constructor(readonly spec: LoadedSpec) {}
+  readonly securitySchemes: Obj;
+  constructor(readonly spec: LoadedSpec) {
+    const components = isObject(spec.bundled.components) ? spec.bundled.components : {};
+    this.securitySchemes = isObject(components.securitySchemes) ? components.securitySchemes : {};
+  }
 
   at(segments: Segment[]): SourceLocation {
     return this.spec.sources.locate(this.spec.file, segments);
@@ -110,6 +115,7 @@ function buildOperation(b: Builder, path: string, item: Obj, method: HttpMethod,
     parameters: buildParameters(b, path, item, method),
     responses: buildResponses(b, op, base),
     security: buildSecurity(b, op),
+    identity: identitySources(effectiveRequirements(b, op), (name) => b.deref(b.securitySchemes[name])),
     invalidates: [],
     location: b.at(base),
   };
@@ -213,11 +219,16 @@ function buildResponses(b: Builder, op: Obj, base: Segment[]): IrResponse[] {
   });
 }
 
+/** The security requirements that apply: the operation's own `security` overrides the root's. */
+function effectiveRequirements(b: Builder, op: Obj): unknown[] {
+  if (Array.isArray(op.security)) return op.security;
+  return Array.isArray(b.spec.bundled.security) ? b.spec.bundled.security : [];
+}
+
 function buildSecurity(b: Builder, op: Obj): IrSecurity {
-  const own = Array.isArray(op.security) ? op.security : undefined;
-  const global = Array.isArray(b.spec.bundled.security) ? b.spec.bundled.security : undefined;
-  const requirements = own ?? global;
-  if (!requirements || requirements.length === 0) return { required: false, schemes: [], from: own ? 'operation' : 'none' };
+  const own = Array.isArray(op.security);
+  const requirements = effectiveRequirements(b, op);
+  if (requirements.length === 0) return { required: false, schemes: [], from: own ? 'operation' : 'none' };
   const schemes = new Set<string>();
   let optional = false;
   for (const requirement of requirements) {

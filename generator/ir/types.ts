@@ -3,7 +3,7 @@
  * loaded spec (generator/load → generator/ir); nothing downstream sees the raw document.
  * Every x-cache field keeps where it was written so a problem can name file:line:column.
  */
-import type { CachePolicy, TagPartSpec, TagTemplateSpec } from '@cachegen/runtime';
+import type { CachePolicy, IdentitySource, TagPartSpec, TagTemplateSpec } from '@cachegen/runtime';
 
 export type HttpMethod = 'get' | 'head' | 'post' | 'put' | 'patch' | 'delete' | 'options' | 'trace';
 
@@ -82,6 +82,12 @@ export interface IrOperation {
   requestBody?: { required: boolean; content: Record<string, { schema?: JsonSchema }>; location: SourceLocation };
   responses: IrResponse[];
   security: IrSecurity;
+  /**
+   * Where a caller's identity comes from, by the effective security requirements: the request
+   * values a private entry is keyed by on the server and in the generated client. Empty when the
+   * operation names no scheme that identifies a caller.
+   */
+  identity: IdentitySource[];
   /** Present when the operation has x-cache (or inherits defaults as a GET/HEAD that opts in). */
   cache?: IrCache;
   /** Parsed `x-cache-invalidates` templates (mutations). */

@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { toFastifySchema } from '../../generator/emit/json-schema.js';
 import { fastifyUrl } from '../../generator/emit/operation-shape.js';
 import { codeLiteral } from '../../generator/emit/source-file.js';
+import { operationSpec } from '../../generator/emit/route-table.js';
+import { emit } from '../../generator/emit/index.js';
+import { buildIr, loadSpec } from 'cachegen';
+import { fixture } from '../generator/fixtures.js';
 import { renderTags, type TagTemplateSpec } from '@cachegen/runtime';
 import { decodePrepared, encodePrepared } from '@cachegen/runtime/fastify';
 
@@ -62,5 +66,16 @@ describe('prepared response codec', () => {
   it('rejects truncated bytes', () => {
     expect(() => decodePrepared(new Uint8Array([0, 0, 1]))).toThrow(/truncated/);
     expect(() => decodePrepared(new Uint8Array([0, 0, 0, 50, 1]))).toThrow(/truncated/);
+  });
+});
+
+describe('identity sources in the operation tables', () => {
+  it('reach the server\'s OperationSpec and the client\'s ClientOperation of a cached operation', async () => {
+    const ir = buildIr(await loadSpec(fixture('ir/identity.yaml')));
+    const inherits = ir.operations.find((o) => o.operationId === 'inherits')!;
+    const identity = [{ in: 'header', name: 'authorization' }, { in: 'header', name: 'x-api-key' }];
+    expect(operationSpec(inherits).cache?.identity).toEqual(identity);
+    const client = (await emit(ir)).find((f) => f.path === 'client.ts')!.contents;
+    expect(client).toContain(`identity: [{ in: 'header', name: 'authorization' }, { in: 'header', name: 'x-api-key' }]`);
   });
 });

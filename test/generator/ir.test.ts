@@ -86,6 +86,19 @@ describe('buildIr on the catalog spec', () => {
     expect(feed.security).toEqual({ required: false, schemes: ['apiKey'], from: 'operation' });
   });
 
+  it('derives each operation\'s identity sources from its effective security requirements', async () => {
+    const doc = await ir('ir/identity.yaml');
+    const identity = (id: string) => op(doc, id).identity;
+    const authorization = { in: 'header', name: 'authorization' };
+    expect(identity('inherits')).toEqual([authorization, { in: 'header', name: 'x-api-key' }]);
+    expect(identity('none')).toEqual([]);
+    expect(identity('cookieOrQuery')).toEqual([{ in: 'cookie', name: 'SessionID' }, { in: 'query', name: 'api_key' }]);
+    // http (basic, bearer), oauth2 and openIdConnect all mean the Authorization header: listed once.
+    expect(identity('allAuthorization')).toEqual([authorization]);
+    expect(identity('noIdentity')).toEqual([]);
+    expect(identity('referenced')).toEqual([{ in: 'header', name: 'x-api-key' }]);
+  });
+
   it('merges path-level parameters and keeps response schemas, headers and component $refs', async () => {
     const doc = await ir('safe/catalog.yaml');
     const get = op(doc, 'getProduct');

@@ -24,6 +24,7 @@ const clientOperations: Record<string, ClientOperation> = {
         key: {},
       },
       tags: [{ source: 'flags', parts: [{ kind: 'literal', text: 'flags' }] }],
+      identity: [],
     },
   },
   setFeatureFlag: {
@@ -58,6 +59,7 @@ const clientOperations: Record<string, ClientOperation> = {
           parts: [{ kind: 'literal', text: 'product:' }, { kind: 'response', path: ['items', '[]', 'id'] }],
         },
       ],
+      identity: [],
     },
   },
   createProduct: {
@@ -97,6 +99,7 @@ const clientOperations: Record<string, ClientOperation> = {
           parts: [{ kind: 'literal', text: 'category:' }, { kind: 'response', path: ['category'] }],
         },
       ],
+      identity: [],
     },
   },
   updateProduct: {
@@ -143,6 +146,7 @@ const clientOperations: Record<string, ClientOperation> = {
           ],
         },
       ],
+      identity: [],
     },
   },
   getExchangeRates: {
@@ -163,6 +167,7 @@ const clientOperations: Record<string, ClientOperation> = {
         sMaxAge: 60,
       },
       tags: [{ source: 'rates', parts: [{ kind: 'literal', text: 'rates' }] }],
+      identity: [],
     },
   },
   setExchangeRate: {
@@ -187,6 +192,7 @@ const clientOperations: Record<string, ClientOperation> = {
         key: {},
       },
       tags: [{ source: 'dashboard', parts: [{ kind: 'literal', text: 'dashboard' }] }],
+      identity: [],
     },
   },
   createOrder: { method: 'POST', path: '/orders', invalidates: [] },
@@ -212,6 +218,7 @@ const clientOperations: Record<string, ClientOperation> = {
           parts: [{ kind: 'literal', text: 'user:' }, { kind: 'response', path: ['id'] }],
         },
       ],
+      identity: [{ in: 'header', name: 'authorization' }],
     },
   },
   updateProfile: {
@@ -241,6 +248,7 @@ const clientOperations: Record<string, ClientOperation> = {
         key: {},
       },
       tags: [],
+      identity: [{ in: 'header', name: 'authorization' }],
     },
   },
   checkAuth: {
@@ -260,6 +268,7 @@ const clientOperations: Record<string, ClientOperation> = {
         key: {},
       },
       tags: [],
+      identity: [{ in: 'header', name: 'authorization' }],
     },
   },
   getRateLimit: { method: 'GET', path: '/rate-limit', invalidates: [] },

@@ -214,6 +214,7 @@ export const operationTable: readonly OperationSpec[] = [
         key: {},
       },
       tags: [{ source: 'flags', parts: [{ kind: 'literal', text: 'flags' }] }],
+      identity: [],
     },
   },
   {
@@ -278,6 +279,7 @@ export const operationTable: readonly OperationSpec[] = [
           parts: [{ kind: 'literal', text: 'product:' }, { kind: 'response', path: ['items', '[]', 'id'] }],
         },
       ],
+      identity: [],
     },
   },
   {
@@ -328,6 +330,7 @@ export const operationTable: readonly OperationSpec[] = [
           parts: [{ kind: 'literal', text: 'category:' }, { kind: 'response', path: ['category'] }],
         },
       ],
+      identity: [],
     },
   },
   {
@@ -393,6 +396,7 @@ export const operationTable: readonly OperationSpec[] = [
           ],
         },
       ],
+      identity: [],
     },
   },
   {
@@ -417,6 +421,7 @@ export const operationTable: readonly OperationSpec[] = [
         sMaxAge: 60,
       },
       tags: [{ source: 'rates', parts: [{ kind: 'literal', text: 'rates' }] }],
+      identity: [],
     },
   },
   {
@@ -462,6 +467,7 @@ export const operationTable: readonly OperationSpec[] = [
         key: {},
       },
       tags: [{ source: 'dashboard', parts: [{ kind: 'literal', text: 'dashboard' }] }],
+      identity: [],
     },
   },
   {
@@ -510,6 +516,7 @@ export const operationTable: readonly OperationSpec[] = [
           parts: [{ kind: 'literal', text: 'user:' }, { kind: 'response', path: ['id'] }],
         },
       ],
+      identity: [{ in: 'header', name: 'authorization' }],
     },
   },
   {
@@ -560,6 +567,7 @@ export const operationTable: readonly OperationSpec[] = [
         key: {},
       },
       tags: [],
+      identity: [{ in: 'header', name: 'authorization' }],
     },
   },
   {
@@ -592,6 +600,7 @@ export const operationTable: readonly OperationSpec[] = [
         key: {},
       },
       tags: [],
+      identity: [{ in: 'header', name: 'authorization' }],
     },
   },
   {
