@@ -11,7 +11,7 @@ import { decodeEnvelope, encodeEnvelope } from '../l2/envelope.js';
 import { RedisL2 } from '../l2/store.js';
 import { defaultCodec } from './codec.js';
 import { TagIndex } from './tag-index.js';
-import type { Cache, CacheResult, Codec, CreateCacheOptions, GetOrSetOptions } from './types.js';
+import type { Cache, CacheMark, CacheResult, Codec, CreateCacheOptions, GetOrSetOptions, SetOptions } from './types.js';
 
 
 /** Fresh L1 hits timed with performance.now(): one in this many (a power of two). */
@@ -162,10 +162,16 @@ class TwoTierCache implements Cache {
     return found.value as T;
   }
 
-  async set<T>(key: string, value: T, options: Omit<GetOrSetOptions<T>, 'timeoutMs'>): Promise<void> {
-    const seq0 = this.index.seq;
-    const epoch = this.l2 && options.shared !== false ? (await this.l2.read(key))?.epoch : undefined;
-    await this.store(key, value, options, epoch, seq0);
+  async set<T>(key: string, value: T, options: SetOptions<T>): Promise<void> {
+    // An L1-only value needs no L2 epoch: no round trip for it.
+    const since = options.since ?? (options.shared === false ? { seq: this.index.seq, epoch: undefined } : await this.mark(key));
+    await this.store(key, value, options, since.epoch, since.seq);
+  }
+
+  async mark(key: string): Promise<CacheMark> {
+    const seq = this.index.seq;
+    const epoch = this.l2 && !this.closed ? (await this.l2.read(key))?.epoch : undefined;
+    return { seq, epoch };
   }
 
   async delete(key: string): Promise<void> {

@@ -72,6 +72,18 @@ export interface GetOrSetOptions<T> {
   codec?: Codec<T>;
 }
 
+/** When a value started loading, from `cache.mark(key)`: opaque, pass it to `set` as `since`. */
+export interface CacheMark {
+  readonly seq: number;
+  readonly epoch: number | undefined;
+}
+
+/** `set` options: those of getOrSet, and when the value started loading. */
+export interface SetOptions<T> extends Omit<GetOrSetOptions<T>, 'timeoutMs'> {
+  /** Taken before the value was fetched: the value is refused if one of its tags was invalidated after it. Default: now. */
+  since?: CacheMark;
+}
+
 export interface CacheResult<T> {
   value: T;
   status: 'hit' | 'stale' | 'miss';
@@ -89,8 +101,10 @@ export interface Cache {
   fetch<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T>): Promise<CacheResult<T>>;
   /** A fresh value for key from L1 or L2, or undefined. */
   get<T>(key: string): Promise<T | undefined>;
-  /** Stores a value as if a loader had returned it. */
-  set<T>(key: string, value: T, options: Omit<GetOrSetOptions<T>, 'timeoutMs'>): Promise<void>;
+  /** Stores a value as if a loader had returned it (one that started at `options.since`, else now). */
+  set<T>(key: string, value: T, options: SetOptions<T>): Promise<void>;
+  /** Notes the invalidation state before a value is fetched elsewhere, for `set(…, { since })` (what getOrSet does around its loader). */
+  mark(key: string): Promise<CacheMark>;
   /** Removes key from every tier and every instance's L1. */
   delete(key: string): Promise<void>;
   /** Makes every entry carrying one of the tags unservable, everywhere; O(1) per tag whatever the number of entries. */
