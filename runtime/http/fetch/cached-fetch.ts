@@ -8,7 +8,7 @@
  * only decides how long bytes are kept, never whether they may be served.
  */
 import { createHash } from 'node:crypto';
-import type { Cache } from '../../cache/index.js';
+import type { Cache, CacheMark } from '../../cache/index.js';
 import { parseCacheControl, type CacheControlDirectives } from '../cache-control.js';
 import { cacheStatus, type CacheStatusResult } from '../cache-status.js';
 import { currentAge, freshnessLifetime, whyNotStorable } from './freshness.js';
@@ -77,14 +77,25 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
     }
   };
 
-  const write = async (key: string, url: string, entry: StoredEntry | undefined, stored: StoredResponse): Promise<void> => {
+  /** Stores `stored` with the entry's other variants, unless the URL was invalidated after `since` (taken before the request left). */
+  const write = async (key: string, url: string, entry: StoredEntry | undefined, stored: StoredResponse, since: CacheMark | undefined): Promise<void> => {
+    if (since === undefined) return;
     const variants = (entry?.variants ?? []).filter((v) => !sameVariant(v, stored));
     variants.push(stored);
     while (variants.length > maxVariants) variants.shift();
     try {
-      await cache.set<StoredEntry>(key, { v: 1, variants }, { ttl: storageTtl, tags: [uriTag(url)] });
+      await cache.set<StoredEntry>(key, { v: 1, variants }, { ttl: storageTtl, tags: [uriTag(url)], since });
     } catch {
       // A cache that cannot store only costs a future miss.
+    }
+  };
+
+  /** The cache's invalidation state before a request leaves (undefined when the cache failed: then nothing is stored). */
+  const markOf = async (key: string): Promise<CacheMark | undefined> => {
+    try {
+      return await cache.mark(key);
+    } catch {
+      return undefined;
     }
   };
 
@@ -106,9 +117,10 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
   /** Goes to the network, stores what may be stored, and answers with a response whose body is still readable. */
   const forward = async (request: Request, key: string, url: string, entry: StoredEntry | undefined,
     requestCC: CacheControlDirectives, fwd: CacheStatusResult['fwd'], onStored?: (stored: StoredResponse) => void): Promise<Response> => {
+    const since = await markOf(key);
     const requestTime = now();
     const response = await network(request);
-    return storeFull(request, key, url, entry, response, requestTime, now(), requestCC, { fwd }, onStored);
+    return storeFull(request, key, url, entry, response, requestTime, now(), requestCC, { fwd }, since, onStored);
   };
 
   /** A miss: join a concurrent identical miss when its response suits this request, else go forward (and let others join). */
@@ -146,6 +158,7 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
     const lastModified = headers.get('last-modified');
     if (etag !== null) conditional.set('if-none-match', etag);
     if (lastModified !== null) conditional.set('if-modified-since', lastModified);
+    const since = await markOf(key);
     const requestTime = now();
     const response = await network(new Request(request, { headers: conditional }));
     const responseTime = now();
@@ -153,18 +166,18 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
       await response.arrayBuffer().catch(() => undefined);
       const updated = freshen(stored, response, requestTime, responseTime);
       const updatedHeaders = storedHeaders(updated);
-      if (!parseCacheControl(updatedHeaders.get('cache-control')).noStore) await write(key, url, entry, updated);
+      if (!parseCacheControl(updatedHeaders.get('cache-control')).noStore) await write(key, url, entry, updated, since);
       const { age } = freshnessOf(updated, updatedHeaders, parseCacheControl(updatedHeaders.get('cache-control')));
       return serve(updated, updatedHeaders, age, { status: 'miss', fwd: 'stale', fwdStatus: 304 }, request.method);
     }
     // A full response replaces the stored one (§4.3.3) when it may be stored.
-    return storeFull(request, key, url, entry, response, requestTime, responseTime, requestCC, { fwd: 'stale', fwdStatus: response.status });
+    return storeFull(request, key, url, entry, response, requestTime, responseTime, requestCC, { fwd: 'stale', fwdStatus: response.status }, since);
   };
 
   /** Stores a full response when RFC 9111 §3 allows it; returns it (re-made from the stored bytes when stored). */
   const storeFull = async (request: Request, key: string, url: string, entry: StoredEntry | undefined, response: Response,
     requestTime: number, responseTime: number, requestCC: CacheControlDirectives, status: Pick<CacheStatusResult, 'fwd' | 'fwdStatus'>,
-    onStored?: (stored: StoredResponse) => void): Promise<Response> => {
+    since: CacheMark | undefined, onStored?: (stored: StoredResponse) => void): Promise<Response> => {
     const directives = parseCacheControl(response.headers.get('cache-control'));
     const why = whyNotStorable({
       method: request.method, status: response.status, request: requestCC, response: directives,
@@ -174,7 +187,7 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
     const body = new Uint8Array(await response.arrayBuffer());
     const stored = toStored(response, body, request.headers, requestTime, responseTime);
     onStored?.(stored);
-    await write(key, url, entry, stored);
+    await write(key, url, entry, stored, since);
     return serve(stored, storedHeaders(stored), 0, { status: 'miss', stored: true, ...status }, request.method);
   };
 
