@@ -2,8 +2,9 @@
  * Adversarial cases for the client side (`cachedFetch`), over a real loopback origin and the
  * real Redis: what an attacker or an unlucky interleaving could make the cache keep or replay.
  */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { cachedFetch, createCache } from '@cachegen/runtime';
+import { cachedFetch, createCache, type Cache } from '@cachegen/runtime';
 import { startOrigin, type Origin, type OriginReply } from '../support/origin.js';
 
 let origin: Origin;
@@ -75,6 +76,54 @@ describe('#11.7 a GET in flight across a PUT is not stored as fresh', () => {
     } finally {
       await a.clear();
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('#11.6 a shared cachedFetch never stores or replays Set-Cookie', () => {
+  const cookieRoute = (prefix: string, headers: Record<string, string>) => origin.route(prefix, (_request, n) => ({
+    headers: { ...headers, 'set-cookie': `session=user${n}; HttpOnly` },
+    body: 'catalog',
+  }));
+
+  async function replays(cache: Cache, url: string): Promise<string[]> {
+    const f = cachedFetch(cache, { shared: true });
+    const first = await f(url);
+    expect(first.headers.getSetCookie()).toEqual(['session=user1; HttpOnly']);
+    await first.text();
+    const second = await f(url);
+    await second.text();
+    return second.headers.getSetCookie();
+  }
+
+  it.each([
+    ['public, max-age=100'],
+    ['max-age=100'],
+    ['public, s-maxage=100'],
+  ])('Cache-Control: %s', async (cc) => {
+    const route = cookieRoute(`cookie-${cc.replace(/\W+/g, '-')}`, { 'cache-control': cc });
+    const cache = createCache({ l1: { maxEntries: 100 } });
+    try {
+      expect(await replays(cache, route.url)).not.toContain('session=user1; HttpOnly');
+    } finally {
+      await cache.close();
+    }
+  });
+
+  it('the cookie never reaches Redis', async () => {
+    const route = cookieRoute('cookie-redis', { 'cache-control': 'public, max-age=100' });
+    const namespace = `adv-client-cookie-${process.pid}-${Date.now()}`;
+    const cache = createCache({ namespace, l2: { redis: inject('redisUrl') } });
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      expect(await replays(cache, route.url)).not.toContain('session=user1; HttpOnly');
+      const keys = await redis.keys(`${namespace}:*`);
+      const values = await Promise.all(keys.map((k) => redis.type(k).then((t) => (t === 'string' ? redis.getBuffer(k) : null))));
+      for (const value of values) expect(value?.toString('latin1') ?? '').not.toContain('session=user');
+    } finally {
+      await cache.clear();
+      await cache.close();
+      redis.disconnect();
     }
   });
 });

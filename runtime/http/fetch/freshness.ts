@@ -30,6 +30,8 @@ export function whyNotStorable(input: StorabilityInput): string | undefined {
   else if (!response.mustUnderstand && response.noStore) return 'no-store';
   if (request.noStore) return 'request no-store';
   if (input.shared && response.private) return 'private';
+  // A shared cache never keeps one client's cookie to hand it to another.
+  if (input.shared && responseHeaders.has('set-cookie')) return 'set-cookie';
   if (input.shared && input.hasAuthorization && !response.mustRevalidate && !response.public && response.sMaxAge === undefined) {
     return 'authorization';
   }
