@@ -1,8 +1,8 @@
 /**
  * The L2 form of one cache entry: a compact binary envelope.
  *
- * Layout (big-endian; offsets are fixed so the Redis Lua scripts can read the epoch and
- * the tag list without decoding the value):
+ * Layout (big-endian; offsets are fixed so a read can check the epoch and the tag list
+ * without decoding the value):
  *   0  u8  format version (1)
  *   1  u8  flags (bit 0: value deflated)
  *   2  f64 storedAt      ms, from the cache's clock
@@ -16,18 +16,18 @@
 import { deflateRawSync, inflateRawSync, constants } from 'node:zlib';
 
 export const ENVELOPE_VERSION = 1;
-/** 1-based offsets used by the Lua scripts. */
-export const LUA_FRESH_OFFSET = 11;
-export const LUA_EPOCH_OFFSET = 35;
-export const LUA_TAGS_OFFSET = 43;
-
-/** 0-based offsets and header length, for readers that check an envelope without decoding it. */
+const FLAGS_OFFSET = 1;
+const STORED_OFFSET = 2;
+/** Offsets and header length, for readers that check an envelope without decoding it (runtime/l2/store.ts). */
 export const FRESH_OFFSET = 10;
+const STALE_OFFSET = 18;
+const ERROR_OFFSET = 26;
 export const EPOCH_OFFSET = 34;
 export const TAG_COUNT_OFFSET = 42;
 export const HEADER_LENGTH = 44;
-const HEADER_BYTES = HEADER_LENGTH;
 const FLAG_DEFLATED = 1;
+/** A deflated value never inflates past this: a corrupted stream must not exhaust memory. */
+const MAX_INFLATED_BYTES = 256 * 2 ** 20;
 
 export interface EntryMeta {
   storedAt: number;
@@ -52,7 +52,7 @@ export function encodeEnvelope(meta: EntryMeta, value: Uint8Array, compressAbove
     if (deflated.byteLength < value.byteLength) { body = deflated; flags |= FLAG_DEFLATED; }
   }
   const tagBytes = meta.tags.map((t) => Buffer.from(t, 'utf8'));
-  let size = HEADER_BYTES + body.byteLength;
+  let size = HEADER_LENGTH + body.byteLength;
   for (const t of tagBytes) {
     if (t.byteLength > 0xffff) throw new RangeError(`cache tag is longer than 65535 bytes: ${t.toString('utf8', 0, 40)}…`);
     size += 2 + t.byteLength;
@@ -60,14 +60,14 @@ export function encodeEnvelope(meta: EntryMeta, value: Uint8Array, compressAbove
   if (tagBytes.length > 0xffff) throw new RangeError(`an entry may carry at most 65535 tags, got ${tagBytes.length}`);
   const out = Buffer.allocUnsafe(size);
   out.writeUInt8(ENVELOPE_VERSION, 0);
-  out.writeUInt8(flags, 1);
-  out.writeDoubleBE(meta.storedAt, 2);
-  out.writeDoubleBE(meta.freshUntil, 10);
-  out.writeDoubleBE(meta.staleUntil, 18);
-  out.writeDoubleBE(meta.errorUntil, 26);
-  out.writeDoubleBE(meta.epoch, 34);
-  out.writeUInt16BE(tagBytes.length, 42);
-  let pos = HEADER_BYTES;
+  out.writeUInt8(flags, FLAGS_OFFSET);
+  out.writeDoubleBE(meta.storedAt, STORED_OFFSET);
+  out.writeDoubleBE(meta.freshUntil, FRESH_OFFSET);
+  out.writeDoubleBE(meta.staleUntil, STALE_OFFSET);
+  out.writeDoubleBE(meta.errorUntil, ERROR_OFFSET);
+  out.writeDoubleBE(meta.epoch, EPOCH_OFFSET);
+  out.writeUInt16BE(tagBytes.length, TAG_COUNT_OFFSET);
+  let pos = HEADER_LENGTH;
   for (const t of tagBytes) {
     out.writeUInt16BE(t.byteLength, pos);
     out.set(t, pos + 2);
@@ -77,40 +77,35 @@ export function encodeEnvelope(meta: EntryMeta, value: Uint8Array, compressAbove
   return out;
 }
 
-/** Bytes of an envelope before its value (header and tags), when `bytes` holds all of them. */
-export function envelopeHeaderLength(bytes: Buffer): number | undefined {
-  if (bytes.byteLength < HEADER_BYTES) return undefined;
-  const count = bytes.readUInt16BE(42);
-  let pos = HEADER_BYTES;
-  for (let i = 0; i < count; i++) {
-    if (pos + 2 > bytes.byteLength) return undefined;
-    pos += 2 + bytes.readUInt16BE(pos);
-  }
-  return pos <= bytes.byteLength ? pos : undefined;
-}
-
-/** Reads an envelope; returns undefined for bytes that are not a version-1 envelope (e.g. written by another release). */
+/**
+ * Reads an envelope; undefined for bytes that are not a well-formed version-1 envelope: written
+ * by another release, truncated, corrupted (a bad deflate stream, times that are not finite
+ * numbers, unknown flags). Never throws: Redis contents are not trusted to be well-formed.
+ */
 export function decodeEnvelope(bytes: Buffer): DecodedEnvelope | undefined {
-  if (bytes.byteLength < HEADER_BYTES || bytes.readUInt8(0) !== ENVELOPE_VERSION) return undefined;
-  const flags = bytes.readUInt8(1);
-  const count = bytes.readUInt16BE(42);
+  if (bytes.byteLength < HEADER_LENGTH || bytes[0] !== ENVELOPE_VERSION) return undefined;
+  const flags = bytes[FLAGS_OFFSET]!;
+  if ((flags & ~FLAG_DEFLATED) !== 0) return undefined;
+  const storedAt = bytes.readDoubleBE(STORED_OFFSET);
+  const freshUntil = bytes.readDoubleBE(FRESH_OFFSET);
+  const staleUntil = bytes.readDoubleBE(STALE_OFFSET);
+  const errorUntil = bytes.readDoubleBE(ERROR_OFFSET);
+  const epoch = bytes.readDoubleBE(EPOCH_OFFSET);
+  if (![storedAt, freshUntil, staleUntil, errorUntil, epoch].every(Number.isFinite)) return undefined;
+  const count = bytes.readUInt16BE(TAG_COUNT_OFFSET);
   const tags: string[] = new Array(count);
-  let pos = HEADER_BYTES;
+  let pos = HEADER_LENGTH;
   for (let i = 0; i < count; i++) {
     if (pos + 2 > bytes.byteLength) return undefined;
-    const len = bytes.readUInt16BE(pos);
-    tags[i] = bytes.toString('utf8', pos + 2, pos + 2 + len);
-    pos += 2 + len;
+    const end = pos + 2 + bytes.readUInt16BE(pos);
+    if (end > bytes.byteLength) return undefined;
+    tags[i] = bytes.toString('utf8', pos + 2, end);
+    pos = end;
   }
-  if (pos > bytes.byteLength) return undefined;
   const body = bytes.subarray(pos);
-  return {
-    storedAt: bytes.readDoubleBE(2),
-    freshUntil: bytes.readDoubleBE(10),
-    staleUntil: bytes.readDoubleBE(18),
-    errorUntil: bytes.readDoubleBE(26),
-    epoch: bytes.readDoubleBE(34),
-    tags,
-    value: flags & FLAG_DEFLATED ? inflateRawSync(body) : body,
-  };
+  let value: Uint8Array = body;
+  if (flags & FLAG_DEFLATED) {
+    try { value = inflateRawSync(body, { maxOutputLength: MAX_INFLATED_BYTES }); } catch { return undefined; }
+  }
+  return { storedAt, freshUntil, staleUntil, errorUntil, epoch, tags, value };
 }

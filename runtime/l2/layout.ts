@@ -36,6 +36,8 @@ export class KeyLayout {
   lease(prefix: string, key: string): string { return `${prefix}l:${key}`; }
   epoch(prefix: string): string { return `${prefix}epoch`; }
   clearFloor(prefix: string): string { return `${prefix}clear`; }
+  /** The longest lifetime (ms) among the shard's entries that may still be alive: how long a tag stamp is needed. */
+  life(prefix: string): string { return `${prefix}life`; }
   /** Prefix of tag version keys; the scripts append the tag. */
   tagPrefix(prefix: string): string { return `${prefix}t:`; }
   /** SCAN pattern matching every entry of the namespace. */

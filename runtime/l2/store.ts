@@ -3,7 +3,9 @@
  * circuit breaker that keeps a broken Redis from failing or slowing requests.
  *
  * Every method answers `undefined` (or false) instead of throwing when Redis fails, times
- * out, or the circuit is open: the caller falls back to L1 and the loader.
+ * out, or the circuit is open: the caller falls back to L1 and the loader. What Redis holds is
+ * not trusted to be well-formed: a malformed entry is a miss (counted and deleted), and a
+ * counter that is not a number refuses the entries it guards.
  */
 import type { Redis, Cluster, RedisOptions } from 'ioredis';
 import { requirePeer } from '../peer.js';
@@ -11,7 +13,7 @@ import type { CacheObserver, CircuitState } from '../metrics/observer.js';
 import { CircuitBreaker } from './circuit.js';
 import { ENVELOPE_VERSION, EPOCH_OFFSET, FRESH_OFFSET, HEADER_LENGTH, TAG_COUNT_OFFSET } from './envelope.js';
 import { KeyLayout } from './layout.js';
-import { CLEAR_SCRIPT, INVALIDATE_SCRIPT, RELEASE_SCRIPT, WRITE_SCRIPT } from './scripts.js';
+import { CLEAR_SCRIPT, DISCARD_SCRIPT, INVALIDATE_SCRIPT, RELEASE_SCRIPT, WRITE_SCRIPT } from './scripts.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -28,8 +30,6 @@ export interface L2Options {
   circuitFailures?: number;
   /** How long the circuit stays open before one probe, ms (default 1000, on the cache's clock). */
   circuitOpenMs?: number;
-  /** No longer used (accepted for compatibility): every read is a plain MGET, whatever the entry's size. */
-  inlineLimit?: number;
   /** Lifetime of the cross-instance loader lease, ms (default 5000): waiters call the loader themselves after it. */
   leaseMs?: number;
   /** Longest pause between polls of a waiter for the lease owner's value, ms (default 50). */
@@ -45,8 +45,9 @@ export interface L2Read {
 }
 
 interface ScriptCommands {
-  cachegenWrite(entry: string, floor: string, tagPrefix: string, envelope: Buffer, px: number, epoch: number, ...tags: string[]): Promise<number>;
-  cachegenInvalidate(epoch: string, tagPrefix: string, ...tags: string[]): Promise<number>;
+  cachegenWrite(entry: string, floor: string, life: string, tagPrefix: string, envelope: Buffer, px: number, epoch: number, ageMs: number, ...tags: string[]): Promise<number>;
+  cachegenInvalidate(epoch: string, life: string, tagPrefix: string, ...tags: string[]): Promise<number>;
+  cachegenDiscard(entry: string, bytes: Buffer): Promise<number>;
   cachegenClear(epoch: string, floor: string): Promise<number>;
   cachegenRelease(lease: string, token: string): Promise<number>;
 }
@@ -72,7 +73,6 @@ export class RedisL2 {
   readonly leaseMs: number;
   readonly leasePollMs: number;
   readonly compressAbove: number;
-  readonly inlineLimit: number;
   private readonly owned: boolean;
   private readonly isCluster: boolean;
   private readonly circuit: CircuitBreaker;
@@ -87,7 +87,6 @@ export class RedisL2 {
     this.leaseMs = positive(options.leaseMs ?? 5000, 'l2.leaseMs');
     this.leasePollMs = positive(options.leasePollMs ?? 50, 'l2.leasePollMs');
     this.compressAbove = options.compressAbove ?? Infinity;
-    this.inlineLimit = positive(options.inlineLimit ?? 16 * 1024, 'l2.inlineLimit');
     const spec = options.redis;
     const ours: RedisOptions = {
       commandTimeout: timeout,
@@ -112,8 +111,9 @@ export class RedisL2 {
     this.layout = new KeyLayout(deps.namespace, options.shards ?? (this.isCluster ? 16 : 1));
     this.client.on('error', () => { /* reported through command failures and the circuit, once per state change */ });
     const define = (name: string, numberOfKeys: number, lua: string) => this.client.defineCommand(name, { numberOfKeys, lua });
-    define('cachegenWrite', 2, WRITE_SCRIPT);
-    define('cachegenInvalidate', 1, INVALIDATE_SCRIPT);
+    define('cachegenWrite', 3, WRITE_SCRIPT);
+    define('cachegenInvalidate', 2, INVALIDATE_SCRIPT);
+    define('cachegenDiscard', 1, DISCARD_SCRIPT);
     define('cachegenClear', 2, CLEAR_SCRIPT);
     define('cachegenRelease', 1, RELEASE_SCRIPT);
     this.scripts = this.client as unknown as ScriptCommands;
@@ -150,10 +150,12 @@ export class RedisL2 {
     // The common case (a fresh entry whose tags were all known) settles in this one callback.
     return this.client.mgetBuffer(keys).then((reply: (Buffer | null)[]) => {
       const entry = reply[0] ?? null;
-      const verdict = entry ? this.check(entry, counter(reply[2]), tags, reply) : false;
+      const epoch = counter(reply[1]);
+      if (!Number.isFinite(epoch)) return this.failed('get'); // a shard epoch that is not a number guards nothing
+      const verdict = entry ? this.verdict(keys[0]!, entry, tags, reply) : false;
       if (verdict === true && !(leaseToken && entry!.readDoubleBE(FRESH_OFFSET) <= now)) {
         this.circuit.success();
-        return { entry, epoch: counter(reply[1]), leaseAcquired: false };
+        return { entry, epoch, leaseAcquired: false };
       }
       return this.finishRead(l.lease(p, key), keys, tags, reply, verdict, leaseToken, now, tagPrefix);
     }, () => this.failed('get'));
@@ -190,8 +192,9 @@ export class RedisL2 {
           }
           const second = again as (Buffer | null)[];
           const found = second[0] ?? null;
-          entry = await this.verified(second, found ? this.check(found, counter(second[2]), tags, second) : false, tagPrefix);
+          entry = await this.verified(second, found ? this.verdict(keys[0]!, found, tags, second) : false, tagPrefix);
           epoch = counter(second[1]);
+          if (!Number.isFinite(epoch)) throw new Error('cachegen: the shard epoch is not a number');
           leaseAcquired = true;
           if (entry && entry.readDoubleBE(FRESH_OFFSET) > now) {
             leaseAcquired = false;
@@ -213,47 +216,60 @@ export class RedisL2 {
     if (verdict === true) return entry;
     const e = entry.readDoubleBE(EPOCH_OFFSET);
     const stamps = (await this.client.mgetBuffer(verdict.map((t) => tagPrefix + t))) as (Buffer | null)[];
-    for (const stamp of stamps) if (counter(stamp) > e) return null;
+    for (const stamp of stamps) if (!(counter(stamp) <= e)) return null;
     return entry;
   }
 
+  /** check(), after deleting an entry that is not a well-formed envelope (it answers false then). */
+  private verdict(entryKey: string, entry: Buffer, known: readonly string[], reply: readonly (Buffer | null)[]): boolean | string[] {
+    const verdict = this.check(entry, known, reply);
+    if (verdict !== CORRUPT) return verdict;
+    this.discardKey(entryKey, entry);
+    return false;
+  }
+
   /**
-   * Whether an envelope may be served, as far as `stamps` tell: false for one that is not a
-   * version-1 envelope or whose epoch is below the clear floor or a known tag's stamp (the
-   * stamps of `known` are in `stamps` from index 3 on); true when it carries no other tag;
-   * otherwise the tags whose stamps are still to be read (none when the shard's epoch, at
-   * index 1 of `stamps`, has not moved past the entry's).
+   * Whether an envelope may be served, as far as `stamps` tell (the MGET reply: the shard's
+   * epoch at index 1, its clear floor at 2, the stamps of `known` from 3 on): CORRUPT for bytes
+   * that are not a well-formed version-1 envelope; false for one whose epoch is below the
+   * clear floor or a known tag's stamp (or when one of them is not a number); true when it
+   * carries no other tag; otherwise the tags whose stamps are still to be read (none when the
+   * shard's epoch has not moved past the entry's).
    */
-  private check(entry: Buffer, floor: number, known: readonly string[], stamps: readonly (Buffer | null)[]): boolean | string[] {
-    if (entry.byteLength < HEADER_LENGTH || entry[0] !== ENVELOPE_VERSION) return false;
+  private check(entry: Buffer, known: readonly string[], stamps: readonly (Buffer | null)[]): boolean | string[] | typeof CORRUPT {
+    if (entry.byteLength < HEADER_LENGTH || entry[0] !== ENVELOPE_VERSION) return CORRUPT;
     const e = entry.readDoubleBE(EPOCH_OFFSET);
-    if (floor > e) return false;
+    if (!Number.isFinite(e)) return CORRUPT;
+    if (!(counter(stamps[2]) <= e)) return false;
     // A stamp is the shard epoch of its invalidation, so no stamp exceeds the current epoch: when
     // the shard has seen no invalidation since the entry's epoch, its unread tags need no look-up.
-    const invalidatedSince = counter(stamps[1]) > e;
+    const invalidatedSince = !(counter(stamps[1]) <= e);
     const count = entry.readUInt16BE(TAG_COUNT_OFFSET);
     let pos = HEADER_LENGTH;
     let unknown: string[] | undefined;
     for (let i = 0; i < count; i++) {
-      if (pos + 2 > entry.byteLength) return false;
+      if (pos + 2 > entry.byteLength) return CORRUPT;
       const end = pos + 2 + entry.readUInt16BE(pos);
-      if (end > entry.byteLength) return false;
+      if (end > entry.byteLength) return CORRUPT;
       const tag = entry.toString('utf8', pos + 2, end);
       pos = end;
       const at = known.indexOf(tag);
       if (at < 0) { if (invalidatedSince) (unknown ??= []).push(tag); }
-      else if (counter(stamps[3 + at]) > e) return false;
+      else if (!(counter(stamps[3 + at]) <= e)) return false;
     }
     return unknown ?? true;
   }
 
-  /** Stores an envelope unless one of its tags was invalidated after `epoch`. */
-  async write(key: string, envelope: Buffer, ttlMs: number, epoch: number, tags: readonly string[]): Promise<L2WriteOutcome> {
+  /**
+   * Stores an envelope unless one of its tags was invalidated after `epoch`, or `epoch` was
+   * read more than MAX_WRITE_AGE_MS ago (`epochReadAt`: performance.now() just before that read).
+   */
+  async write(key: string, envelope: Buffer, ttlMs: number, epoch: number, epochReadAt: number, tags: readonly string[]): Promise<L2WriteOutcome> {
     const p = this.layout.prefix(this.layout.shardOf(key));
     const l = this.layout;
     const px = Math.max(1, Math.ceil(ttlMs));
-    const stored = await this.run('set', () =>
-      this.scripts.cachegenWrite(l.entry(p, key), l.clearFloor(p), l.tagPrefix(p), envelope, px, epoch, ...tags));
+    const stored = await this.run('set', () => this.scripts.cachegenWrite(
+      l.entry(p, key), l.clearFloor(p), l.life(p), l.tagPrefix(p), envelope, px, epoch, Math.ceil(performance.now() - epochReadAt), ...tags));
     if (stored === undefined) return 'failed';
     return Number(stored) === 1 ? 'stored' : 'refused';
   }
@@ -262,7 +278,7 @@ export class RedisL2 {
   async invalidate(tags: readonly string[]): Promise<number[] | undefined> {
     const l = this.layout;
     const epochs = await this.run('invalidate', () =>
-      Promise.all(l.prefixes.map((p) => this.scripts.cachegenInvalidate(l.epoch(p), l.tagPrefix(p), ...tags))));
+      Promise.all(l.prefixes.map((p) => this.scripts.cachegenInvalidate(l.epoch(p), l.life(p), l.tagPrefix(p), ...tags))));
     return epochs?.map(Number);
   }
 
@@ -274,10 +290,20 @@ export class RedisL2 {
     return ok !== undefined;
   }
 
-  /** Deletes one entry. */
-  async delete(key: string): Promise<boolean> {
-    const p = this.layout.prefix(this.layout.shardOf(key));
-    return (await this.run('delete', () => this.client.del(this.layout.entry(p, key)))) !== undefined;
+  /** Deletes entries (one command per key: keys of different shards may live in different cluster slots); false when Redis failed. */
+  async delete(keys: readonly string[]): Promise<boolean> {
+    const l = this.layout;
+    return (await this.run('delete', () => Promise.all(keys.map((key) => this.client.del(l.entry(l.prefix(l.shardOf(key)), key)))))) !== undefined;
+  }
+
+  /** Deletes an entry that could not be decoded (unless it was rewritten since it was read) and counts it; never waits, never throws. */
+  discard(key: string, bytes: Buffer): void {
+    this.discardKey(this.layout.entry(this.layout.prefix(this.layout.shardOf(key)), key), bytes);
+  }
+
+  private discardKey(entryKey: string, bytes: Buffer): void {
+    this.deps.observer.eviction('l2', 'corrupt');
+    this.scripts.cachegenDiscard(entryKey, bytes).catch(() => { /* it stays a miss; its PX removes it */ });
   }
 
   /** Gives the lease back, only if this token still owns it. */
@@ -351,25 +377,33 @@ export class RedisL2 {
     }));
   }
 
-  /** Tag versions must never be evicted; warns once when the server's policy could evict them. */
+  /**
+   * Tag stamps must never be evicted before the entries they refuse; warns once when the
+   * server's policy could: anything but noeviction, or volatile-ttl (which evicts the
+   * soonest-expiring keys, and a stamp outlives every entry it guards).
+   */
   private async checkEvictionPolicy(): Promise<void> {
     const ns = this.deps.namespace;
     try {
       const reply = (await this.client.call('CONFIG', 'GET', 'maxmemory-policy')) as string[];
       const policy = reply[1] ?? '';
-      if (policy.startsWith('allkeys-')) {
-        this.deps.logger.warn(`cachegen[${ns}]: Redis maxmemory-policy is ${policy}, which may evict tag versions and serve invalidated entries; set noeviction or a volatile-* policy (docs/two-tier.md)`);
+      if (policy !== 'noeviction' && policy !== 'volatile-ttl') {
+        this.deps.logger.warn(`cachegen[${ns}]: Redis maxmemory-policy is ${policy}, which may evict tag stamps and serve invalidated entries; set noeviction or volatile-ttl (docs/two-tier.md)`);
       }
     } catch {
-      (this.deps.logger.info ?? this.deps.logger.warn)(`cachegen[${ns}]: could not read Redis maxmemory-policy (CONFIG GET refused or Redis unavailable); it must be noeviction or volatile-* (docs/two-tier.md)`);
+      (this.deps.logger.info ?? this.deps.logger.warn)(`cachegen[${ns}]: could not read Redis maxmemory-policy (CONFIG GET refused or Redis unavailable); it must be noeviction or volatile-ttl (docs/two-tier.md)`);
     }
   }
 }
 
-/** A Redis counter (epoch, clear floor, tag stamp); 0 when absent. */
+/** A Redis counter (epoch, clear floor, tag stamp); 0 when absent, NaN when it is not a number (callers refuse on NaN). */
 function counter(value: Buffer | null | undefined): number {
-  return value ? Number(value.toString('latin1')) : 0;
+  if (!value) return 0;
+  return value.byteLength === 0 ? NaN : Number(value.toString('latin1'));
 }
+
+/** check()'s answer for bytes that are not a well-formed envelope. */
+const CORRUPT = 'corrupt';
 
 const NO_TAGS: readonly string[] = [];
 

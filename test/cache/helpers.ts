@@ -37,7 +37,7 @@ export async function until(cond: () => boolean | Promise<boolean>, what: string
 
 import { noopObserver, type CacheObserver } from '../../runtime/metrics/observer.js';
 
-/** An observer that counts bus events, L2 errors and circuit states. */
+/** An observer that counts bus events, L2 errors, evictions (`eviction:<tier>:<reason>`) and circuit states. */
 export function countingObserver(): CacheObserver & { counts: Map<string, number>; states: string[] } {
   const counts = new Map<string, number>();
   const states: string[] = [];
@@ -46,6 +46,7 @@ export function countingObserver(): CacheObserver & { counts: Map<string, number
     ...noopObserver, counts, states,
     bus: (event) => bump(`bus:${event}`),
     l2Error: (op) => bump(`l2Error:${op}`),
+    eviction: (tier, reason) => bump(`eviction:${tier}:${reason}`),
     circuit: (state) => { states.push(state); bump(`circuit:${state}`); },
     origin: (_e, _s, ok) => bump(ok ? 'origin:ok' : 'origin:error'),
     request: (_e, result, tier) => bump(`request:${result}:${tier}`),
