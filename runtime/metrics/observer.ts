@@ -27,7 +27,7 @@ export interface CacheObserver {
   /** The Redis circuit breaker changed state. */
   circuit(state: CircuitState): void;
   /** Bus traffic: a message published or received, a gap or reconnect seen, an L1 flush done because of one. */
-  bus(event: 'published' | 'received' | 'gap' | 'flush' | 'publish-error'): void;
+  bus(event: 'published' | 'received' | 'gap' | 'flush' | 'publish-error' | 'invalid'): void;
   /** Tags invalidated, by where the invalidation came from. */
   invalidation(source: InvalidationSource, tagCount: number): void;
   /** A change event arrived from a CDC feed; lagSeconds when the event carries its commit time. */

@@ -179,7 +179,7 @@ class PrometheusCacheObserver implements PrometheusObserver {
     this.l2Errors = singleLabelCounter(this.registry, n.l2Errors, 'Redis (L2) commands that failed or timed out, by operation.', 'operation');
     this.circuitGauge = new prom.Gauge({ name: n.l2CircuitState, help: 'State of the Redis circuit breaker: 0 closed (healthy), 1 half-open, 2 open (L2 bypassed).', registers });
     this.circuitGauge.set(0);
-    this.busMessages = singleLabelCounter(this.registry, n.busMessages, 'Invalidation bus traffic, by event (published, received, gap, flush, publish-error).', 'event');
+    this.busMessages = singleLabelCounter(this.registry, n.busMessages, 'Invalidation bus traffic, by event (published, received, gap, flush, publish-error, invalid).', 'event');
     this.cdcEvents = singleLabelCounter(this.registry, n.cdcEvents, 'Change events received from CDC feeds, by feed.', 'feed');
     this.cdcLag = new prom.Gauge({ name: n.cdcLag, help: 'Seconds between the commit of the latest change event and its arrival, by feed.', labelNames: ['feed'], registers });
     this.invalidations = singleLabelCounter(this.registry, n.invalidations, 'Invalidations, by source (api, mutation, cdc, bus).', 'source');
@@ -233,7 +233,7 @@ class PrometheusCacheObserver implements PrometheusObserver {
     if (value !== undefined) this.circuitGauge.set(value);
   }
 
-  bus(event: 'published' | 'received' | 'gap' | 'flush' | 'publish-error'): void {
+  bus(event: 'published' | 'received' | 'gap' | 'flush' | 'publish-error' | 'invalid'): void {
     try { this.busMessages.inc(event); } catch { /* never throws */ }
   }
 

@@ -1,40 +1,15 @@
 /** The bus between two processes: this test process and a child running fixtures/bus-peer.ts. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createCache } from '@cachegen/runtime';
+import { startBusPeer } from '../support/bus-peer.js';
 import { countingObserver, uniqueNamespace, until } from './helpers.js';
 
 const redisUrl = inject('redisUrl');
 const namespace = uniqueNamespace('two-process');
-const fixture = fileURLToPath(new URL('./fixtures/bus-peer.ts', import.meta.url));
-
-/** The child process, driven by JSON lines. */
-function startPeer(): { call: (cmd: Record<string, unknown>) => Promise<unknown>; exited: Promise<number | null>; child: ChildProcess } {
-  const child = spawn(process.execPath, ['--conditions=@cachegen/source', '--import', 'tsx', fixture, redisUrl, namespace], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const waiting = new Map<number, (v: unknown) => void>();
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    if (!line.startsWith('{')) return; // not a reply
-    const { id, result } = JSON.parse(line) as { id: number; result: unknown };
-    waiting.get(id)?.(result);
-    waiting.delete(id);
-  });
-  let next = 0;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child, exited,
-    call: (cmd) => new Promise((resolve) => {
-      const id = ++next;
-      waiting.set(id, resolve);
-      child.stdin!.write(`${JSON.stringify({ id, ...cmd })}\n`);
-    }),
-  };
-}
 
 const observer = countingObserver();
 const local = createCache({ namespace, observer, l1: { maxEntries: 1000 }, l2: { redis: redisUrl } });
-const peer = startPeer();
+const peer = startBusPeer(redisUrl, namespace);
 afterAll(async () => {
   await local.close();
   if (peer.child.exitCode === null) peer.child.kill();
