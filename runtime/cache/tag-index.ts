@@ -15,6 +15,8 @@ export class TagIndex {
   private readonly invalidatedAt = new Map<string, number>();
   /** Anything read before this counter value is refused: a clear, a bus gap, or forgotten tag history. */
   private floor = 0;
+  /** Tag history before this counter value was forgotten (REMEMBERED_TAGS). */
+  private forgotten = 0;
 
   /** Records that key (holding slot) carries slot.tags. */
   add(key: string, slot: TaggedSlot): void {
@@ -41,6 +43,7 @@ export class TagIndex {
     if (this.invalidatedAt.size + tags.length > REMEMBERED_TAGS) {
       this.invalidatedAt.clear();
       this.floor = seq;
+      this.forgotten = seq;
     }
     const keys: string[] = [];
     for (const tag of tags) {
@@ -57,9 +60,14 @@ export class TagIndex {
     this.keysByTag.clear();
   }
 
-  /** Whether something read at counter seq0 with these tags has been invalidated since. */
+  /** Whether something read at counter seq0 with these tags has been invalidated since (a flush counts). */
   invalidatedSince(tags: readonly string[], seq0: number): boolean {
-    if (seq0 < this.floor) return true;
+    return seq0 < this.floor || this.tagInvalidatedSince(tags, seq0);
+  }
+
+  /** Whether one of these tags was invalidated since seq0 (a flush does not count: it outdates L1, not the value). */
+  tagInvalidatedSince(tags: readonly string[], seq0: number): boolean {
+    if (seq0 < this.forgotten) return true;
     for (const tag of tags) if ((this.invalidatedAt.get(tag) ?? 0) > seq0) return true;
     return false;
   }

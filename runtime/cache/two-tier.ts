@@ -1,21 +1,29 @@
 /**
  * The two-tier cache: L1 in process, Redis as L2, tag invalidation, the bus, SWR,
- * stale-if-error, soft timeouts and stampede protection (in process and across instances).
- * The design and its guarantees are explained in docs/two-tier.md.
+ * stale-if-error, soft and hard timeouts and stampede protection (in process and across
+ * instances). The design and its guarantees are explained in docs/two-tier.md and
+ * docs/security.md.
  */
 import { randomUUID } from 'node:crypto';
 import { L1Cache } from '../l1/index.js';
 import { noopObserver, UNTIMED, type CacheObserver, type CircuitState, type InvalidationSource } from '../metrics/observer.js';
 import { InvalidationBus, type BusMessage } from '../bus/bus.js';
 import { decodeEnvelope, encodeEnvelope } from '../l2/envelope.js';
-import { RedisL2 } from '../l2/store.js';
+import { RedisL2, type L2Read } from '../l2/store.js';
 import { defaultCodec } from './codec.js';
+import { PendingInvalidations, type PendingBatch } from './pending.js';
 import { TagIndex } from './tag-index.js';
 import type { Cache, CacheMark, CacheResult, Codec, CreateCacheOptions, GetOrSetOptions, SetOptions } from './types.js';
 
-
 /** Fresh L1 hits timed with performance.now(): one in this many (a power of two). */
 const L1_HIT_SAMPLE = 64;
+const DEFAULT_L1_BYTES = 64 * 2 ** 20;
+const DEFAULT_HARD_TIMEOUT_MS = 30_000;
+/** Background refreshes running at once; past it a stale hit is served without starting another. */
+const MAX_REFRESHES = 1024;
+/** Backoff of the retries of unconfirmed invalidations: first delay, and the longest. */
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 5_000;
 
 /** Seconds since `started` (a performance.now() reading), or UNTIMED when it was not taken. */
 function sinceOrUntimed(started: number): number {
@@ -37,8 +45,38 @@ interface Fallback { slot: Slot; tier: 'l1' | 'l2' }
 
 type Loader<T> = () => Promise<T>;
 
-const DEFAULT_L1_BYTES = 64 * 2 ** 20;
-const MAX_PENDING_TAGS = 10_000;
+/** Where a value is stored, and what guards the store against invalidations that raced it. */
+interface StoreTarget<T> {
+  readonly key: string;
+  readonly options: Omit<GetOrSetOptions<T>, 'timeoutMs'>;
+  readonly codec: Codec<T>;
+  /** The local invalidation counter before anything was read: L1 refuses the value if a tag was invalidated since. */
+  readonly seq0: number;
+  /** The shard epoch read from L2 before the loader ran; undefined: unknown, so the value is not stored in L2. */
+  epoch: number | undefined;
+  /** performance.now() just before that epoch was read (Redis refuses writes of values read too long ago). */
+  epochReadAt: number;
+}
+
+/** One read that L1 could not answer fresh: what its steps (resolve → readL2 → load → callOrigin → store) share. */
+interface Load<T> extends StoreTarget<T> {
+  readonly loader: Loader<T>;
+  readonly options: GetOrSetOptions<T>;
+  readonly mode: 'foreground' | 'refresh';
+  /** The lease token, while this load holds the key's lease across instances. */
+  token: string | undefined;
+  /** What may be served instead when the loader fails or is slow. */
+  fallback: Fallback | undefined;
+}
+
+/** Thrown (to the caller, when no stale value can stand in) by a loader that outlived its hard timeout. */
+export class LoaderTimeoutError extends Error {
+  readonly code = 'CACHEGEN_LOADER_TIMEOUT';
+  constructor(key: string, ms: number) {
+    super(`cachegen: the loader of "${key.slice(0, 200)}" did not settle within ${ms} ms (hardTimeoutMs)`);
+    this.name = 'LoaderTimeoutError';
+  }
+}
 
 class TwoTierCache implements Cache {
   readonly observer: CacheObserver;
@@ -50,19 +88,24 @@ class TwoTierCache implements Cache {
   private readonly timed: boolean;
   private readonly logger: NonNullable<CreateCacheOptions['logger']>;
   private readonly onInvalidated: CreateCacheOptions['onInvalidated'];
+  private readonly namespace: string;
+  private readonly hardTimeoutMs: number;
   private readonly index = new TagIndex();
   /** Foreground loads in progress, one per key: the in-process single flight. */
   private readonly flights = new Map<string, Promise<CacheResult<unknown>>>();
-  /** Loader calls in progress, one per key (they can outlive their flight after a soft timeout). */
+  /** Loader calls in progress, one per key (they can outlive their flight after a soft timeout, never the hard one). */
   private readonly origins = new Map<string, Promise<CacheResult<unknown>>>();
-  /** Background refreshes in progress, one per key. */
+  /** Background refreshes in progress, one per key, at most MAX_REFRESHES. */
   private readonly refreshes = new Map<string, Promise<unknown>>();
   /** Redis writes still running; close() waits for them. */
   private readonly writes = new Set<Promise<unknown>>();
-  /** Tag invalidations that could not reach Redis; replayed when it recovers. */
-  private readonly pendingTags = new Set<string>();
-  private pendingClear = false;
+  /** Invalidations Redis has not confirmed: retried, and refused in L2 meanwhile. */
+  private readonly pending = new PendingInvalidations();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retryAttempt = 0;
+  private retrying = false;
   private closed = false;
+  private warnedUnstorable = false;
   /** Lease tokens: unique per instance and call, without a random draw per read. */
   private readonly tokenPrefix = `${randomUUID()}:`;
   private tokenSeq = 0;
@@ -75,7 +118,8 @@ class TwoTierCache implements Cache {
     this.clock = options.clock ?? Date.now;
     this.logger = options.logger ?? console;
     this.onInvalidated = options.onInvalidated;
-    const namespace = options.namespace ?? 'cachegen';
+    this.namespace = options.namespace ?? 'cachegen';
+    this.hardTimeoutMs = timeoutMs(options.hardTimeoutMs ?? DEFAULT_HARD_TIMEOUT_MS, 'createCache: hardTimeoutMs');
     if (options.l1 !== false) {
       const l1 = options.l1 ?? {};
       const bounded = l1.maxBytes !== undefined || l1.maxEntries !== undefined;
@@ -92,7 +136,7 @@ class TwoTierCache implements Cache {
     }
     if (options.l2) {
       this.l2 = new RedisL2(options.l2, {
-        namespace, observer: this.observer, logger: this.logger, clock: this.clock,
+        namespace: this.namespace, observer: this.observer, logger: this.logger, clock: this.clock,
         onCircuit: (state) => this.onCircuit(state),
       });
       if (options.bus !== false) {
@@ -101,6 +145,7 @@ class TwoTierCache implements Cache {
           publish: (channel, message) => this.l2!.publish(channel, message),
           subscriber: this.l2.duplicate(),
           observer: this.observer,
+          logger: this.logger,
           onMessage: (message) => this.applyPeerMessage(message),
           onGap: () => this.flushL1(),
         });
@@ -156,60 +201,67 @@ class TwoTierCache implements Cache {
     if (!this.l2) return undefined;
     const seq0 = this.index.seq;
     const read = await this.l2.read(key);
-    const found = read?.entry ? this.decodeL2(read.entry, defaultCodec) : undefined;
-    if (!found || this.clock() >= found.freshUntil) return undefined;
+    // Another codec may have written the entry: one that does not decode here is a miss, not corrupt.
+    const found = read?.entry ? this.decodeL2(key, read.entry, defaultCodec, false) : undefined;
+    if (!found || this.clock() >= found.freshUntil || this.pending.covers(key, found.tags)) return undefined;
     this.fillL1(key, found, seq0, read!.entry!.byteLength);
     return found.value as T;
   }
 
   async set<T>(key: string, value: T, options: SetOptions<T>): Promise<void> {
     // An L1-only value needs no L2 epoch: no round trip for it.
-    const since = options.since ?? (options.shared === false ? { seq: this.index.seq, epoch: undefined } : await this.mark(key));
-    await this.store(key, value, options, since.epoch, since.seq);
+    const since = options.since ?? (this.sharesL2(options) ? await this.mark(key) : { seq: this.index.seq, epoch: undefined, epochReadAt: 0 });
+    const target: StoreTarget<T> = {
+      key, options, codec: (options.codec ?? defaultCodec) as Codec<T>, seq0: since.seq, epoch: since.epoch, epochReadAt: since.epochReadAt,
+    };
+    await this.store(target, value, this.clock());
   }
 
   async mark(key: string): Promise<CacheMark> {
     const seq = this.index.seq;
+    const epochReadAt = performance.now();
     const epoch = this.l2 && !this.closed ? (await this.l2.read(key))?.epoch : undefined;
-    return { seq, epoch };
+    return { seq, epoch, epochReadAt };
   }
 
-  async delete(key: string): Promise<void> {
+  async delete(key: string): Promise<boolean> {
     this.mem?.delete(key);
-    if (!this.l2) return;
-    await this.l2.delete(key);
-    await this.bus?.publish({ type: 'delete', keys: [key] });
+    return this.invalidate({ clear: false, tags: [], keys: [key], events: [], generation: 0 });
   }
 
-  async invalidateTags(tags: string[], options: { source?: InvalidationSource } = {}): Promise<void> {
-    if (!Array.isArray(tags)) throw new TypeError('invalidateTags: tags must be an array of strings');
-    if (tags.length === 0) return;
+  async invalidateTags(tags: string[], options: { source?: InvalidationSource } = {}): Promise<boolean> {
+    if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string')) {
+      throw new TypeError('invalidateTags: tags must be an array of strings');
+    }
+    if (tags.length === 0) return true;
+    const source = options.source ?? 'api';
     const startedAt = Date.now();
-    this.observer.invalidation(options.source ?? 'api', tags.length);
+    this.observer.invalidation(source, tags.length);
     for (const key of this.index.invalidate(tags)) this.mem?.delete(key);
-    if (!this.l2) return this.invalidated(tags, options.source ?? 'api', startedAt);
-    const versions = await this.l2.invalidate(tags);
-    if (!versions) this.remember(tags);
-    else this.invalidated(tags, options.source ?? 'api', startedAt);
-    await this.bus?.publish({ type: 'tags', tags, ...(versions ? { versions } : {}) });
+    return this.invalidate({ clear: false, tags, keys: [], events: [{ tags: [...tags], source, startedAt }], generation: 0 });
   }
 
-  async clear(): Promise<void> {
+  async clear(): Promise<boolean> {
     this.flushL1();
-    if (!this.l2) return;
-    if (!(await this.l2.clear())) this.pendingClear = true;
-    await this.bus?.publish({ type: 'clear' });
+    return this.invalidate({ clear: true, tags: [], keys: [], events: [], generation: 0 });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.retryTimer);
     await Promise.allSettled([...this.writes]);
+    // One last attempt for what Redis never confirmed; past it, say what is lost.
+    const batch = this.pending.next();
+    if (batch && (await this.send(batch))) this.confirmed(batch);
+    if (this.pending.size) {
+      this.logger.warn(`cachegen[${this.namespace}]: closed with ${this.pending.size} invalidation(s) Redis never confirmed; other instances may serve what they covered until those entries expire`);
+    }
     await this.bus?.close();
     await this.l2?.close();
   }
 
-  // ---- read path -------------------------------------------------------------------
+  // ---- read path: lookupOrLoad → resolve → readL2 → load → callOrigin → store ----------
 
   /** The read path after the L1 lookup (`slot`: what L1 held for key, fresh or not). */
   private lookupOrLoad<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>, slot: Slot | undefined): Promise<CacheResult<T>> {
@@ -225,7 +277,7 @@ class TwoTierCache implements Cache {
     }
     let flight = this.flights.get(key) as Promise<CacheResult<T>> | undefined;
     if (!flight) {
-      flight = this.resolve(key, loader, options, fallback, 'foreground');
+      flight = this.resolve(this.newLoad(key, loader, options, 'foreground', fallback));
       this.flights.set(key, flight);
       const done = () => { if (this.flights.get(key) === flight) this.flights.delete(key); };
       flight.then(done, done);
@@ -233,127 +285,172 @@ class TwoTierCache implements Cache {
     return flight;
   }
 
-  /**
-   * L1 missed (or held only an error-window value): ask L2, taking the key's lease when it
-   * misses; without the lease, wait for its owner's value; then call the loader.
-   */
-  private async resolve<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>,
-    fallback: Fallback | undefined, mode: 'foreground' | 'refresh'): Promise<CacheResult<T>> {
-    const seq0 = this.index.seq;
-    const codec = (options.codec ?? defaultCodec) as Codec<T>;
-    let epoch: number | undefined;
-    let token: string | undefined;
-    if (this.l2 && options.shared !== false && !this.closed) {
-      const l2 = this.l2;
-      token = `${this.tokenPrefix}${++this.tokenSeq}`;
-      let waitUntil = 0;
-      let pause = 2;
-      for (;;) {
-        // The tags whose stamps come with the entry in one round trip: those of the value L1 still
-        // holds (request- and response-derived), else the request's; any other tag costs one more.
-        const read = await l2.read(key, token, this.clock(), fallback?.slot.tags ?? options.tags);
-        if (!read) { token = undefined; epoch = undefined; break; }
-        epoch = read.epoch;
-        const found = read.entry ? this.decodeL2(read.entry, codec) : undefined;
-        if (found) {
-          const now = this.clock();
-          if (now < found.freshUntil) {
-            this.fillL1(key, found, seq0, read.entry!.byteLength);
-            return result<T>(found, 'hit', 'l2', now);
-          }
-          if (now < found.staleUntil) {
-            if (!read.leaseAcquired) return result<T>(found, 'stale', 'l2', now);
-            if (mode === 'refresh') return this.load(key, loader, options, epoch, token, seq0, { slot: found, tier: 'l2' });
-            const refreshEpoch = epoch;
-            const refreshToken = token;
-            this.track(this.refreshes, key, () => this.load(key, loader, options, refreshEpoch, refreshToken, seq0, undefined));
-            return result<T>(found, 'stale', 'l2', now);
-          }
-          if (!fallback || found.storedAt > fallback.slot.storedAt) fallback = { slot: found, tier: 'l2' };
-        }
-        if (read.leaseAcquired) break;
-        if (mode === 'refresh') return fallback ? result<T>(fallback.slot, 'stale', fallback.tier, this.clock()) : this.load(key, loader, options, epoch, undefined, seq0, undefined);
-        // Someone else is loading this key: poll for its value until its lease could have expired.
-        if (waitUntil === 0) waitUntil = performance.now() + l2.leaseMs;
-        if (this.closed || performance.now() > waitUntil) { token = undefined; break; }
-        await new Promise((r) => setTimeout(r, pause));
-        pause = Math.min(pause * 2, l2.leasePollMs);
-      }
-    }
-    return this.load(key, loader, options, epoch, token, seq0, fallback);
+  private newLoad<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>, mode: Load<T>['mode'], fallback: Fallback | undefined): Load<T> {
+    return {
+      key, loader, options, mode, fallback, codec: (options.codec ?? defaultCodec) as Codec<T>,
+      seq0: this.index.seq, epoch: undefined, epochReadAt: 0, token: undefined,
+    };
   }
 
-  /** Calls the loader, applying stale-if-error and the soft timeout, and stores what it returns. */
-  private load<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>, epoch: number | undefined,
-    token: string | undefined, seq0: number, fallback: Fallback | undefined): Promise<CacheResult<T>> {
-    // A loader that outlived a soft timeout is still the one load of this key: join it.
-    let job = this.origins.get(key) as Promise<CacheResult<T>> | undefined;
-    if (!job) {
-      const started = this.callOrigin(key, loader, options, epoch, token, seq0);
-      job = started;
-      this.origins.set(key, started);
-      const done = () => { if (this.origins.get(key) === started) this.origins.delete(key); };
-      started.then(done, done);
-    } else if (token) {
-      this.background(this.l2!.release(key, token));
+  /** L1 missed (or held only an error-window value): L2 if it can answer, else the loader. */
+  private async resolve<T>(load: Load<T>): Promise<CacheResult<T>> {
+    if (this.sharesL2(load.options)) {
+      const answered = await this.readL2(load);
+      if (answered) return answered;
     }
-    if (!fallback) return job;
+    return this.load(load);
+  }
+
+  /**
+   * Asks L2, taking the key's lease when the entry is missing or not fresh; without the lease,
+   * polls for its owner's value until the lease could have expired. Answers a result, or
+   * undefined when the loader must run (with `load.epoch` and `load.token` set for it).
+   */
+  private async readL2<T>(load: Load<T>): Promise<CacheResult<T> | undefined> {
+    const l2 = this.l2!;
+    load.token = `${this.tokenPrefix}${++this.tokenSeq}`;
+    let waitUntil = 0;
+    let pause = 2;
+    for (;;) {
+      load.epochReadAt = performance.now();
+      // The tags whose stamps come with the entry in one round trip: those of the value L1 still
+      // holds (request- and response-derived), else the request's; any other tag costs one more.
+      const read = await l2.read(load.key, load.token, this.clock(), load.fallback?.slot.tags ?? load.options.tags);
+      if (!read) { load.token = undefined; load.epoch = undefined; return undefined; }
+      load.epoch = read.epoch;
+      const found = read.entry ? this.decodeL2(load.key, read.entry, load.codec, true) : undefined;
+      if (found && this.pending.covers(load.key, found.tags)) {
+        // An invalidation of this instance's that Redis has not confirmed may cover it: load instead.
+        if (!read.leaseAcquired) load.token = undefined;
+        return undefined;
+      }
+      if (found) {
+        const answered = this.answerFromL2(load, found, read);
+        if (answered) return answered;
+      }
+      if (read.leaseAcquired) return undefined;
+      if (load.mode === 'refresh') {
+        if (load.fallback) return result<T>(load.fallback.slot, 'stale', load.fallback.tier, this.clock());
+        load.token = undefined;
+        return undefined;
+      }
+      // Someone else is loading this key: poll for its value until its lease could have expired.
+      if (waitUntil === 0) waitUntil = performance.now() + l2.leaseMs;
+      if (this.closed || performance.now() > waitUntil) { load.token = undefined; return undefined; }
+      await new Promise((r) => setTimeout(r, pause));
+      pause = Math.min(pause * 2, l2.leasePollMs);
+    }
+  }
+
+  /** A decoded L2 entry as an answer: fresh (into L1), stale within swr (refreshing once), or else only a fallback. */
+  private answerFromL2<T>(load: Load<T>, found: Slot, read: L2Read): Promise<CacheResult<T>> | CacheResult<T> | undefined {
+    const now = this.clock();
+    if (now < found.freshUntil) {
+      this.fillL1(load.key, found, load.seq0, read.entry!.byteLength);
+      return result<T>(found, 'hit', 'l2', now);
+    }
+    if (now < found.staleUntil) {
+      if (!read.leaseAcquired) return result<T>(found, 'stale', 'l2', now);
+      if (load.mode === 'refresh') {
+        load.fallback = { slot: found, tier: 'l2' };
+        return this.load(load);
+      }
+      const refresh: Load<T> = { ...load, fallback: undefined };
+      this.track(this.refreshes, load.key, () => this.load(refresh));
+      return result<T>(found, 'stale', 'l2', now);
+    }
+    if (!load.fallback || found.storedAt > load.fallback.slot.storedAt) load.fallback = { slot: found, tier: 'l2' };
+    return undefined;
+  }
+
+  /** Calls the loader (joining one already running for the key), with stale-if-error and the soft timeout. */
+  private load<T>(load: Load<T>): Promise<CacheResult<T>> {
+    // A loader that outlived a soft timeout is still the one load of this key: join it.
+    let job = this.origins.get(load.key) as Promise<CacheResult<T>> | undefined;
+    if (!job) {
+      const started = this.callOrigin(load);
+      job = started;
+      this.origins.set(load.key, started);
+      const done = () => { if (this.origins.get(load.key) === started) this.origins.delete(load.key); };
+      started.then(done, done);
+    } else if (load.token) {
+      this.background(this.l2!.release(load.key, load.token));
+    }
+    return load.fallback ? this.withFallback(job, load.fallback, load.options.timeoutMs) : job;
+  }
+
+  /** The loader's answer, or the fallback when the loader fails (within staleIfError) or is slower than `softTimeoutMs`. */
+  private withFallback<T>(job: Promise<CacheResult<T>>, fallback: Fallback, softTimeoutMs: number | undefined): Promise<CacheResult<T>> {
     const { slot, tier } = fallback;
     const guarded = job.catch((err: unknown) => {
       const now = this.clock();
       if (now < slot.errorUntil) return result<T>(slot, 'stale', tier, now);
       throw err;
     });
-    const timeoutMs = options.timeoutMs;
-    if (timeoutMs === undefined || !(this.clock() < Math.max(slot.staleUntil, slot.errorUntil))) return guarded;
+    if (softTimeoutMs === undefined || !(this.clock() < Math.max(slot.staleUntil, slot.errorUntil))) return guarded;
     // Soft timeout: the stale value now; the loader goes on and stores its value when done.
     guarded.catch(() => {});
     return new Promise<CacheResult<T>>((resolve, reject) => {
-      const timer = setTimeout(() => resolve(result<T>(slot, 'stale', tier, this.clock())), timeoutMs);
+      const timer = setTimeout(() => resolve(result<T>(slot, 'stale', tier, this.clock())), softTimeoutMs);
       guarded.then((r) => { clearTimeout(timer); resolve(r); }, (e: unknown) => { clearTimeout(timer); reject(e); });
     });
   }
 
-  private async callOrigin<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>, epoch: number | undefined,
-    token: string | undefined, seq0: number): Promise<CacheResult<T>> {
-    const endpoint = options.endpoint ?? 'default';
-    const started = this.timed ? performance.now() : 0;
-    let value: T;
+  /** Runs the loader under the hard timeout, stores what it returns, and gives the lease back. */
+  private async callOrigin<T>(load: Load<T>): Promise<CacheResult<T>> {
     try {
-      value = await loader();
+      const value = await this.runLoader(load);
+      const now = this.clock();
+      if (!load.options.cacheable || load.options.cacheable(value)) await this.store(load, value, now);
+      return { value, status: 'miss', tier: 'origin', age: 0, ttl: load.options.ttl };
+    } finally {
+      if (load.token) this.background(this.l2!.release(load.key, load.token));
+    }
+  }
+
+  /** The loader's value; rejects with LoaderTimeoutError past the hard timeout (a late value is dropped). */
+  private async runLoader<T>(load: Load<T>): Promise<T> {
+    const endpoint = load.options.endpoint ?? 'default';
+    const started = this.timed ? performance.now() : 0;
+    const ms = load.options.hardTimeoutMs === undefined ? this.hardTimeoutMs : timeoutMs(load.options.hardTimeoutMs, 'hardTimeoutMs');
+    try {
+      const value = await withHardTimeout(load.loader(), ms, load.key);
+      if (this.timed) this.observer.origin(endpoint, (performance.now() - started) / 1000, true);
+      return value;
     } catch (err) {
       if (this.timed) this.observer.origin(endpoint, (performance.now() - started) / 1000, false);
-      if (token) this.background(this.l2!.release(key, token));
       throw err;
     }
-    if (this.timed) this.observer.origin(endpoint, (performance.now() - started) / 1000, true);
-    const now = this.clock();
-    try {
-      if (!options.cacheable || options.cacheable(value)) await this.store(key, value, options, epoch, seq0, now);
-    } finally {
-      if (token) this.background(this.l2!.release(key, token));
-    }
-    return { value, status: 'miss', tier: 'origin', age: 0, ttl: options.ttl };
   }
 
   // ---- write path ------------------------------------------------------------------
 
-  /** Stores in L2 (when shared and its epoch is known) then L1, unless an invalidation raced the value. */
-  private async store<T>(key: string, value: T, options: Omit<GetOrSetOptions<T>, 'timeoutMs'>,
-    epoch: number | undefined, seq0: number, now = this.clock()): Promise<void> {
+  /**
+   * Stores in L2 (when shared and its epoch is known) then L1, unless an invalidation raced
+   * the value. A value the codec (or tagsFrom) cannot handle is returned uncached, not thrown.
+   */
+  private async store<T>(target: StoreTarget<T>, value: T, now: number): Promise<void> {
+    const { key, options, seq0, epoch } = target;
     const ttl = seconds(options.ttl, 'ttl', true);
     const swr = seconds(options.swr ?? 0, 'swr', false);
     const staleIfError = seconds(options.staleIfError ?? 0, 'staleIfError', false);
-    const tags = options.tagsFrom ? [...(options.tags ?? []), ...options.tagsFrom(value)] : (options.tags ?? []);
-    const codec = (options.codec ?? defaultCodec) as Codec<T>;
-    const bytes = codec.encode(value);
     const freshUntil = now + ttl * 1000;
-    const slot: Slot = {
-      value, storedAt: now, freshUntil, staleUntil: freshUntil + swr * 1000, errorUntil: freshUntil + staleIfError * 1000, tags,
-    };
-    if (this.l2 && options.shared !== false && epoch !== undefined && !this.closed) {
-      const envelope = encodeEnvelope({ ...slot, epoch }, bytes, this.l2.compressAbove);
-      const write = this.l2.write(key, envelope, Math.max(slot.staleUntil, slot.errorUntil) - now, epoch, tags);
+    let slot: Slot;
+    let bytes: Uint8Array;
+    let envelope: Buffer | undefined;
+    try {
+      const tags = options.tagsFrom ? [...(options.tags ?? []), ...options.tagsFrom(value)] : (options.tags ?? []);
+      bytes = target.codec.encode(value);
+      slot = { value, storedAt: now, freshUntil, staleUntil: freshUntil + swr * 1000, errorUntil: freshUntil + staleIfError * 1000, tags };
+      if (this.sharesL2(options) && epoch !== undefined) envelope = encodeEnvelope({ ...slot, epoch }, bytes, this.l2!.compressAbove);
+    } catch (err) {
+      this.warnUnstorable(key, err);
+      return;
+    }
+    // A tag was invalidated while it loaded: stored nowhere (Redis may not have the stamp yet).
+    if (this.index.tagInvalidatedSince(slot.tags, seq0)) return;
+    if (envelope) {
+      const write = this.l2!.write(key, envelope, Math.max(slot.staleUntil, slot.errorUntil) - now, epoch!, target.epochReadAt, slot.tags);
       this.writes.add(write);
       const stored = await write.finally(() => this.writes.delete(write));
       if (stored === 'refused') return; // a tag was invalidated while the loader ran
@@ -370,17 +467,118 @@ class TwoTierCache implements Cache {
     if (this.mem.set(key, slot, { ttl, stale, size: size + key.length })) this.index.add(key, slot);
   }
 
-  private decodeL2(bytes: Buffer, codec: Codec<unknown>): Slot | undefined {
+  /**
+   * An L2 entry as a slot; undefined (a miss) when it cannot be decoded. An envelope that is
+   * not well-formed is deleted and counted; so is one the codec refuses when `codecIsTheWriters`.
+   */
+  private decodeL2(key: string, bytes: Buffer, codec: Codec<unknown>, codecIsTheWriters: boolean): Slot | undefined {
     const envelope = decodeEnvelope(bytes);
-    if (!envelope) return undefined;
-    try {
-      return {
-        value: codec.decode(envelope.value), storedAt: envelope.storedAt, freshUntil: envelope.freshUntil,
-        staleUntil: envelope.staleUntil, errorUntil: envelope.errorUntil, tags: envelope.tags,
-      };
-    } catch {
-      return undefined; // written with another codec: treat as a miss, the loader overwrites it
+    if (envelope) {
+      try {
+        return {
+          value: codec.decode(envelope.value), storedAt: envelope.storedAt, freshUntil: envelope.freshUntil,
+          staleUntil: envelope.staleUntil, errorUntil: envelope.errorUntil, tags: envelope.tags,
+        };
+      } catch {
+        if (!codecIsTheWriters) return undefined;
+      }
     }
+    this.l2!.discard(key, bytes);
+    return undefined;
+  }
+
+  private sharesL2(options: { shared?: boolean }): boolean {
+    return this.l2 !== undefined && options.shared !== false && !this.closed;
+  }
+
+  private warnUnstorable(key: string, err: unknown): void {
+    if (this.warnedUnstorable) return;
+    this.warnedUnstorable = true;
+    this.logger.warn(`cachegen[${this.namespace}]: a value for "${key.slice(0, 200)}" was returned uncached: ${(err as Error)?.message ?? String(err)} (logged once)`);
+  }
+
+  // ---- invalidation: confirmed by Redis, or retried until it is ------------------------
+
+  /** Sends an invalidation; when Redis does not confirm it, remembers it for the retries. True when confirmed. */
+  private async invalidate(batch: PendingBatch): Promise<boolean> {
+    if (!this.l2 || (await this.send(batch))) {
+      this.confirmed(batch);
+      return true;
+    }
+    if (batch.clear) this.pending.addClear();
+    if (batch.keys.length > 0) this.pending.addKeys(batch.keys);
+    for (const { tags, source, startedAt } of batch.events) this.pending.addTags(tags, source, startedAt);
+    this.scheduleRetry();
+    return false;
+  }
+
+  /**
+   * Redis confirmed `batch` (or there is no Redis): forget it, and tell `onInvalidated` — only
+   * here, so the hook never runs before the stamps are durable (docs/two-tier.md, "After an invalidation").
+   */
+  private confirmed(batch: PendingBatch): void {
+    this.pending.confirmed(batch);
+    if (!this.onInvalidated) return;
+    for (const event of batch.events) {
+      try {
+        this.onInvalidated(event);
+      } catch (err) {
+        this.logger.warn(`cachegen: onInvalidated threw (${(err as Error)?.message ?? String(err)}); the invalidation itself is done`);
+      }
+    }
+  }
+
+  /** One attempt: the Redis side (stamps, deletes, clear floor), then the bus message. True when both succeeded. */
+  private async send(batch: PendingBatch): Promise<boolean> {
+    const l2 = this.l2!;
+    if (batch.clear) return (await l2.clear()) && this.publish({ type: 'clear' });
+    if (batch.keys.length > 0 && !((await l2.delete(batch.keys)) && (await this.publish({ type: 'delete', keys: batch.keys })))) return false;
+    if (batch.tags.length > 0 && !((await l2.invalidate(batch.tags)) && (await this.publish({ type: 'tags', tags: batch.tags })))) return false;
+    return true;
+  }
+
+  private publish(message: BusMessage): Promise<boolean> {
+    return this.bus ? this.bus.publish(message) : Promise.resolve(true);
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.retrying || this.closed) return;
+    const base = Math.min(RETRY_FIRST_MS * 2 ** this.retryAttempt, RETRY_MAX_MS);
+    // Jitter, so a fleet that lost Redis together does not retry in step.
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.retryPending();
+    }, base * (0.5 + Math.random() / 2));
+    this.retryTimer.unref();
+  }
+
+  /** Sends everything still unconfirmed as one batch; backs off while Redis keeps failing. */
+  private async retryPending(): Promise<void> {
+    const batch = this.pending.next();
+    if (!batch || this.retrying || this.closed) return;
+    this.retrying = true;
+    let confirmed = false;
+    try {
+      confirmed = await this.send(batch);
+    } finally {
+      this.retrying = false;
+    }
+    if (confirmed) {
+      this.confirmed(batch);
+      this.retryAttempt = 0;
+    } else {
+      this.retryAttempt++;
+    }
+    if (this.pending.size > 0) this.scheduleRetry();
+  }
+
+  /** Redis is back: retry what it missed now rather than at the next backoff step. */
+  private onCircuit(state: CircuitState): void {
+    if (state !== 'closed' || this.closed || this.pending.size === 0) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    this.retryAttempt = 0;
+    this.background(this.retryPending());
   }
 
   // ---- invalidation across instances -------------------------------------------------
@@ -399,37 +597,11 @@ class TwoTierCache implements Cache {
     this.mem?.clear();
   }
 
-  /** The invalidation is durable: tell `onInvalidated` (docs/two-tier.md, "After an invalidation"); it never fails the caller. */
-  private invalidated(tags: readonly string[], source: InvalidationSource, startedAt: number): void {
-    if (!this.onInvalidated) return;
-    try {
-      this.onInvalidated({ tags: [...tags], source, startedAt });
-    } catch (err) {
-      this.logger.warn(`cachegen: onInvalidated threw (${(err as Error)?.message ?? String(err)}); the invalidation itself is done`);
-    }
-  }
-
-  private remember(tags: readonly string[]): void {
-    for (const tag of tags) this.pendingTags.add(tag);
-    if (this.pendingTags.size > MAX_PENDING_TAGS) { this.pendingTags.clear(); this.pendingClear = true; }
-  }
-
-  /** Redis is back: replay the invalidations it missed, and flush L1 (peers' messages were lost too). */
-  private onCircuit(state: CircuitState): void {
-    if (state !== 'closed' || this.closed) return;
-    const tags = [...this.pendingTags];
-    this.pendingTags.clear();
-    const clear = this.pendingClear;
-    this.pendingClear = false;
-    if (clear) this.background(this.clear());
-    else if (tags.length) this.background(this.invalidateTags(tags, { source: 'api' }));
-  }
-
   // ---- background work --------------------------------------------------------------
 
   private refreshInBackground<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>, fallback: Fallback): void {
-    if (this.closed || this.flights.has(key)) return;
-    this.track(this.refreshes, key, () => this.resolve(key, loader, options, fallback, 'refresh'));
+    if (this.closed || this.flights.has(key) || this.refreshes.size >= MAX_REFRESHES) return;
+    this.track(this.refreshes, key, () => this.resolve(this.newLoad(key, loader, options, 'refresh', fallback)));
   }
 
   private track(map: Map<string, Promise<unknown>>, key: string, run: () => Promise<unknown>): void {
@@ -450,9 +622,25 @@ function result<T>(slot: Slot, status: CacheResult<T>['status'], tier: CacheResu
   return { value: slot.value as T, status, tier, age: (now - slot.storedAt) / 1000, ttl: (slot.freshUntil - now) / 1000 };
 }
 
+/** `work`, or a LoaderTimeoutError after `ms`; a late settlement of `work` is dropped. */
+function withHardTimeout<T>(work: Promise<T>, ms: number, key: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new LoaderTimeoutError(key, ms)), ms);
+    work.then((value) => { clearTimeout(timer); resolve(value); }, (err: unknown) => { clearTimeout(timer); reject(err); });
+  });
+}
+
 function seconds(value: number, name: string, positive: boolean): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (positive && value === 0)) {
     throw new TypeError(`cache option ${name} must be a ${positive ? 'positive' : 'non-negative'} number of seconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** A timer length a setTimeout can hold (at most 2^31 - 1 ms). */
+function timeoutMs(value: number, name: string): number {
+  if (typeof value !== 'number' || !(value > 0) || value > 2 ** 31 - 1) {
+    throw new TypeError(`${name} must be a number of milliseconds from 1 to ${2 ** 31 - 1}, got ${String(value)}`);
   }
   return value;
 }

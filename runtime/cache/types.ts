@@ -31,6 +31,12 @@ export interface CreateCacheOptions {
   observer?: CacheObserver;
   /** Milliseconds; inject one in tests. Default Date.now (entry times are shared through Redis). */
   clock?: () => number;
+  /**
+   * Longest a loader may run, ms (default 30000): past it the caller gets a LoaderTimeoutError
+   * (or the stale value within staleIfError), the key is free for the next load, and a late
+   * value is dropped. Per call: `hardTimeoutMs` in the getOrSet options.
+   */
+  hardTimeoutMs?: number;
   /** One line per state change (Redis down/up, eviction-policy warning). Default: console. */
   logger?: { warn(msg: string): void; info?(msg: string): void };
   /**
@@ -47,6 +53,11 @@ export interface InvalidatedEvent {
   readonly source: InvalidationSource;
   /** Date.now() when `invalidateTags` was called (for the time until an edge confirms the purge). */
   readonly startedAt: number;
+  /**
+   * True when the invalidation could only be confirmed as a clear of the whole namespace (too
+   * many invalidations waited for Redis; docs/two-tier.md): `tags` is then empty, purge everything.
+   */
+  readonly all?: boolean;
 }
 
 export interface GetOrSetOptions<T> {
@@ -64,6 +75,8 @@ export interface GetOrSetOptions<T> {
   endpoint?: string;
   /** Soft timeout, ms: a slower loader gives way to a stale value if there is one, and finishes in the background. */
   timeoutMs?: number;
+  /** Hard timeout, ms (default: the cache's `hardTimeoutMs`): a loader still running after it fails with LoaderTimeoutError. */
+  hardTimeoutMs?: number;
   /** false: the value is returned but stored nowhere (e.g. a non-2xx or Set-Cookie response). */
   cacheable?: (value: T) => boolean;
   /** false: L1 only, never L2 or the lease (private responses). Default true. */
@@ -76,6 +89,8 @@ export interface GetOrSetOptions<T> {
 export interface CacheMark {
   readonly seq: number;
   readonly epoch: number | undefined;
+  /** performance.now() just before the epoch was read (Redis refuses writes of values read too long ago). */
+  readonly epochReadAt: number;
 }
 
 /** `set` options: those of getOrSet, and when the value started loading. */
@@ -105,12 +120,17 @@ export interface Cache {
   set<T>(key: string, value: T, options: SetOptions<T>): Promise<void>;
   /** Notes the invalidation state before a value is fetched elsewhere, for `set(…, { since })` (what getOrSet does around its loader). */
   mark(key: string): Promise<CacheMark>;
-  /** Removes key from every tier and every instance's L1. */
-  delete(key: string): Promise<void>;
-  /** Makes every entry carrying one of the tags unservable, everywhere; O(1) per tag whatever the number of entries. */
-  invalidateTags(tags: string[], options?: { source?: InvalidationSource }): Promise<void>;
-  /** Makes every entry of the namespace unservable, everywhere. */
-  clear(): Promise<void>;
+  /** Removes key from every tier and every instance's L1; resolves like invalidateTags. */
+  delete(key: string): Promise<boolean>;
+  /**
+   * Makes every entry carrying one of the tags unservable, everywhere; O(1) per tag whatever the
+   * number of entries. Never throws (but for tags that are not strings): resolves true once Redis
+   * confirmed it (stamps written, bus message accepted; at once without L2), false when it could
+   * not, and then retries in the background until it does (docs/security.md, guarantee 2).
+   */
+  invalidateTags(tags: string[], options?: { source?: InvalidationSource }): Promise<boolean>;
+  /** Makes every entry of the namespace unservable, everywhere; resolves like invalidateTags. */
+  clear(): Promise<boolean>;
   /** Closes the connections the cache opened; the process can exit afterwards. */
   close(): Promise<void>;
   /** The in-process tier (its values are the cache's internal slots); for stats. */

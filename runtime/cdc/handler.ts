@@ -7,11 +7,23 @@ import type { CacheObserver } from '../metrics/observer.js';
 import { tableTagOf, type CdcTables } from './config.js';
 import { parseTagTemplate, renderTags, type TagTemplate } from './templates.js';
 
-/** What a CDC feed needs from the cache: the two-tier cache's `invalidateTags` satisfies it. */
+/**
+ * What a CDC feed needs from the cache: the two-tier cache satisfies it. A feed acknowledges an
+ * event only once its invalidation is confirmed: `false` (the cache's "Redis did not confirm it")
+ * or a rejection means not confirmed; `true` or nothing means confirmed.
+ */
 export interface Invalidator {
-  invalidateTags(tags: string[], options?: { source?: 'cdc' }): Promise<void>;
+  invalidateTags(tags: string[], options?: { source?: 'cdc' }): Promise<boolean | void>;
   /** Makes every entry unservable; used after a feed gap when `onGap: 'clear'` (the cache's `clear`). */
-  clear?(): Promise<void>;
+  clear?(): Promise<boolean | void>;
+}
+
+/** An invalidation the invalidator did not confirm (Redis down or slow): the event must not be acknowledged. */
+export class UnconfirmedInvalidationError extends Error {
+  constructor(what: string) {
+    super(`the invalidation of ${what} is not confirmed by Redis yet (the cache retries it); the event is not acknowledged`);
+    this.name = 'UnconfirmedInvalidationError';
+  }
 }
 
 export type CdcFeed = 'postgres' | 'nats' | 'kafka';
@@ -92,7 +104,7 @@ export class ChangeHandler {
     return [...new Set([...this.tables.values()].map((t) => t.tableTag))];
   }
 
-  /** Invalidates what the change touched; resolves once `invalidateTags` has (so feeds can acknowledge after it). */
+  /** Invalidates what the change touched; resolves once the invalidation is confirmed (so feeds can acknowledge after it), else rejects. */
   async handle(change: TableChange): Promise<string[]> {
     const lag = change.committedAtMs === undefined ? undefined : Math.max(0, (this.now() - change.committedAtMs) / 1000);
     this.observer?.cdcEvent(this.feed, lag);
@@ -101,7 +113,7 @@ export class ChangeHandler {
     return tags;
   }
 
-  /** Invalidates the table-wide tag of every mapped table (after a gap, when events may have been lost). */
+  /** Invalidates the table-wide tag of every mapped table (after a gap, when events may have been lost); rejects unless confirmed. */
   async invalidateAllTables(): Promise<string[]> {
     const tags = this.allTableTags();
     await this.invalidate(tags);
@@ -110,7 +122,8 @@ export class ChangeHandler {
 
   private async invalidate(tags: string[]): Promise<void> {
     if (tags.length === 0) return;
-    await this.invalidator.invalidateTags(tags, { source: 'cdc' });
+    const confirmed = await this.invalidator.invalidateTags(tags, { source: 'cdc' });
+    if (confirmed === false) throw new UnconfirmedInvalidationError(tags.length > 3 ? `${tags.length} tags` : tags.join(', '));
     // A cachegen cache counts its own invalidations by source; counting here too would double them.
     if (!this.invalidatorCounts) this.observer?.invalidation('cdc', tags.length);
   }

@@ -50,7 +50,7 @@ describe('onInvalidated', () => {
     const logger = recordingLogger();
     const cache = createCache({ logger, onInvalidated: () => { throw new Error('boom'); } });
     open.push(cache);
-    await expect(cache.invalidateTags(['x'])).resolves.toBeUndefined();
+    await expect(cache.invalidateTags(['x'])).resolves.toBe(true);
     expect(logger.lines.join('\n')).toContain('onInvalidated threw (boom)');
   });
 });
