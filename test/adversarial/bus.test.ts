@@ -4,21 +4,21 @@
  * logged once and treated as a gap (L1 flushed); it never throws. And a subscriber that loses
  * its connection flushes at once, not only once it is back.
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createCache, type Cache } from '@cachegen/runtime';
 import { startBusPeer } from '../support/bus-peer.js';
 import { countingObserver, recordingLogger, uniqueNamespace, until } from '../cache/helpers.js';
+import { aclUser, busConnectionIds, cleanUp, type AclUser } from './support.js';
 
 const redisUrl = inject('redisUrl');
 const raw = new Redis(redisUrl);
 const open: Cache[] = [];
-const users: string[] = [];
+const users: AclUser[] = [];
 
 afterAll(async () => {
   await Promise.all(open.map((c) => c.close()));
-  for (const user of users) await raw.call('ACL', 'DELUSER', user);
+  await cleanUp(raw, { users });
   raw.disconnect();
 });
 
@@ -97,19 +97,13 @@ describe('#2 a malformed bus message kills the process', () => {
 
 describe('#2 (beyond) a subscriber that loses its connection', () => {
   it('flushes its L1 as soon as the connection drops, not only once it is back', async () => {
-    const name = `cachegen-adv-bus-${randomBytes(4).toString('hex')}`;
-    const password = randomBytes(8).toString('hex');
-    users.push(name);
-    await raw.call('ACL', 'SETUSER', name, 'on', `>${password}`, '~*', '&*', '+@all');
-    const url = new URL(redisUrl);
-    url.username = name;
-    url.password = password;
-    const { cache, observer, namespace } = await subscriber(url.toString());
+    const user = await aclUser(raw, redisUrl);
+    users.push(user);
+    const { cache, observer, namespace } = await subscriber(user.url);
     await cache.set('k', 'before', { ttl: 600, shared: false });
     // The user can no longer log in: its bus connection, once killed, stays down.
-    await raw.call('ACL', 'SETUSER', name, 'off');
-    const list = String(await raw.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
-    const ids = list.split('\n').filter((line) => line.includes(` name=${namespace}:bus `)).map((line) => /id=(\d+)/.exec(line)![1]!);
+    await user.disable();
+    const ids = await busConnectionIds(raw, namespace);
     expect(ids).toHaveLength(1);
     await raw.client('KILL', 'ID', ids[0]!);
     await until(() => (observer.counts.get('bus:gap') ?? 0) >= 1 || cache.l1!.size === 0, 'the drop to be noticed', 3000).catch(() => {});

@@ -5,47 +5,28 @@
  * invalidating instance connects as a Redis ACL user whose script (or PUBLISH) permission is
  * taken away and given back, on the shared test Redis.
  */
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createCache, type Cache, type CreateCacheOptions } from '@cachegen/runtime';
 import { countingObserver, uniqueNamespace, until } from '../cache/helpers.js';
+import { aclUser, cleanUp, type AclUser } from './support.js';
 
 const redisUrl = inject('redisUrl');
 const admin = new Redis(redisUrl);
 const open: Cache[] = [];
-const users: string[] = [];
+const users: AclUser[] = [];
 const namespaces: string[] = [];
 
 afterAll(async () => {
   await Promise.all(open.map((c) => c.close()));
-  for (const user of users) await admin.call('ACL', 'DELUSER', user);
-  for (const ns of namespaces) {
-    const keys = await admin.keys(`${ns}:*`);
-    if (keys.length) await admin.del(...keys);
-  }
+  await cleanUp(admin, { users, namespaces });
   admin.disconnect();
 });
 
-/** A Redis user allowed everything, and its URL; `deny`/`allow` take commands away and give them back. */
-async function aclUser() {
-  const name = `cachegen-adv-${randomBytes(4).toString('hex')}`;
-  const password = randomBytes(8).toString('hex');
-  users.push(name);
-  await admin.call('ACL', 'SETUSER', name, 'on', `>${password}`, '~*', '&*', '+@all');
-  const url = new URL(redisUrl);
-  url.username = name;
-  url.password = password;
-  return {
-    url: url.toString(),
-    deny: (...commands: string[]) => admin.call('ACL', 'SETUSER', name, ...commands.map((c) => `-${c}`)),
-    allow: (...commands: string[]) => admin.call('ACL', 'SETUSER', name, ...commands.map((c) => `+${c}`)),
-  };
-}
-
 /** The invalidating instance (as the ACL user) and a reader on the same namespace. */
 async function setup(reader: Partial<CreateCacheOptions> = { l1: false, bus: false }) {
-  const user = await aclUser();
+  const user = await aclUser(admin, redisUrl);
+  users.push(user);
   const namespace = uniqueNamespace('adv-inv');
   namespaces.push(namespace);
   const observer = countingObserver();

@@ -7,6 +7,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createCache, type Cache } from '@cachegen/runtime';
 import { countingObserver, uniqueNamespace } from '../cache/helpers.js';
+import { cleanUp } from './support.js';
 
 const redisUrl = inject('redisUrl');
 const raw = new Redis(redisUrl);
@@ -15,10 +16,7 @@ const namespaces: string[] = [];
 
 afterAll(async () => {
   await Promise.all(open.map((c) => c.close()));
-  for (const ns of namespaces) {
-    const keys = await raw.keys(`${ns}:*`);
-    if (keys.length) await raw.del(...keys);
-  }
+  await cleanUp(raw, { namespaces });
   raw.disconnect();
 });
 

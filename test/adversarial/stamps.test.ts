@@ -9,6 +9,7 @@ import { createCache, type Cache } from '@cachegen/runtime';
 import { noopObserver } from '../../runtime/metrics/observer.js';
 import { RedisL2 } from '../../runtime/l2/store.js';
 import { uniqueNamespace } from '../cache/helpers.js';
+import { cleanUp } from './support.js';
 
 /** The documented bounds (docs/two-tier.md, "Tag stamps expire"). */
 const STAMP_GRACE_MS = 60_000;
@@ -21,10 +22,7 @@ const namespaces: string[] = [];
 
 afterAll(async () => {
   await Promise.all(open.map((c) => c.close()));
-  for (const ns of namespaces) {
-    const keys = await raw.keys(`${ns}:*`);
-    if (keys.length) await raw.del(...keys);
-  }
+  await cleanUp(raw, { namespaces });
   raw.disconnect();
 });
 
