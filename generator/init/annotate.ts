@@ -11,8 +11,12 @@ import type { IrDocument, IrOperation } from '../ir/types.js';
 export interface Insertion {
   file: string;
   offset: number;
+  /** The 1-based line the text goes in front of (or into, for a JSON member on the same line). */
+  line: number;
   text: string;
+  /** The operation the annotation is for: its operationId, method and path. */
   operation: string;
+  route: string;
 }
 
 /** The example annotation for a read: private when it needs authentication, so it lints clean. */
@@ -48,6 +52,12 @@ function lineStart(text: string, offset: number): number {
   return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
+function lineNumber(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 /** Insertions adding `x-cache` to every GET without one (block YAML and JSON; flow-style maps are skipped). */
 export function planAnnotations(spec: LoadedSpec, ir: IrDocument): { insertions: Insertion[]; skipped: string[] } {
   const insertions: Insertion[] = [];
@@ -64,6 +74,7 @@ export function planAnnotations(spec: LoadedSpec, ir: IrDocument): { insertions:
     }
     const text = spec.sources.get(found.file).text;
     const annotation = exampleAnnotation(op);
+    const about = { file: found.file, operation: op.operationId, route: `${op.method.toUpperCase()} ${op.path}` };
     const keyOffset = firstKey.range[0];
     if (value.flow) {
       // JSON (or a YAML flow map): insert a member right before the first one.
@@ -72,7 +83,8 @@ export function planAnnotations(spec: LoadedSpec, ir: IrDocument): { insertions:
       const indent = sameLine ? '' : text.slice(start, keyOffset);
       const quote = text[keyOffset] === "'" ? "'" : '"';
       const member = `${quote}x-cache${quote}: ${JSON.stringify(annotation).replace(/,/g, ', ').replace(/:/g, ': ')},`;
-      insertions.push({ file: found.file, offset: sameLine ? keyOffset : start, text: sameLine ? `${member} ` : `${indent}${member}\n`, operation: op.operationId });
+      const offset = sameLine ? keyOffset : start;
+      insertions.push({ ...about, offset, line: lineNumber(text, offset), text: sameLine ? `${member} ` : `${indent}${member}\n` });
       continue;
     }
     const start = lineStart(text, keyOffset);
@@ -85,7 +97,7 @@ export function planAnnotations(spec: LoadedSpec, ir: IrDocument): { insertions:
     const step = ' '.repeat(Math.max(2, indent.length - parentIndent.length));
     const newline = text.includes('\r\n') ? '\r\n' : '\n';
     const lines = [`${indent}x-cache:`, ...Object.entries(annotation).map(([k, v]) => `${indent}${step}${k}: ${v}`)];
-    insertions.push({ file: found.file, offset: start, text: lines.join(newline) + newline, operation: op.operationId });
+    insertions.push({ ...about, offset: start, line: lineNumber(text, start), text: lines.join(newline) + newline });
   }
   return { insertions, skipped };
 }

@@ -1,5 +1,5 @@
 /** The real binary: help, exit codes, output formats, explain, init and watch. */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -164,7 +164,10 @@ components:
     expect(added).toEqual(['      x-cache:', '        ttl: 60', '        swr: 30', '      x-cache:', '        ttl: 30', '        scope: private']);
     // Removing the inserted lines gives back the original byte for byte.
     expect(annotated.replace(/ {6}x-cache:\n( {8}\w+: \w+\n)+/g, '')).toBe(original);
-    expect(readFileSync(join(dir, 'cache.config.ts'), 'utf8')).toContain(`spec: "./openapi.yaml"`);
+    const config = readFileSync(join(dir, 'cache.config.ts'), 'utf8');
+    expect(config).toContain(`spec: './openapi.yaml',`);
+    expect(config).toContain(`output: './src/generated',`);
+    expect(config).toContain(`handlers: './src/handlers',`);
     const lint = await cachegen(['lint'], dir);
     expect(lint.stdout).toContain('0 errors, 1 warning'); // DELETE /items/{id} invalidates nothing yet
     expect(lint.code).toBe(0);
@@ -173,6 +176,41 @@ components:
     expect(again.stdout).toContain('kept ./cache.config.ts');
     expect(again.stdout).toContain('no GET operation without x-cache: spec unchanged');
     expect(readFileSync(join(dir, 'openapi.yaml'), 'utf8')).toBe(annotated);
+  });
+
+  it('--dry-run prints each added line under the operation it belongs to, and writes nothing', async () => {
+    const dir = join(work, 'init-dry-run');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'openapi.yaml'), original);
+    const result = await cachegen(['init', '--dry-run'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      [
+        'would write cache.config.ts',
+        'would annotate 2 operations in ./openapi.yaml: getItems, getItemsById',
+        './openapi.yaml:9 getItems (GET /items):',
+        '  +       x-cache:',
+        '  +         ttl: 60',
+        '  +         swr: 30',
+        './openapi.yaml:16 getItemsById (GET /items/{id}):',
+        '  +       x-cache:',
+        '  +         ttl: 30',
+        '  +         scope: private',
+      ].join('\n'),
+    );
+    expect(readFileSync(join(dir, 'openapi.yaml'), 'utf8')).toBe(original);
+    expect(existsSync(join(dir, 'cache.config.ts'))).toBe(false);
+  });
+
+  it('writes a config that makes the first generate write the handler stubs', async () => {
+    const dir = join(work, 'init-generate');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'openapi.yaml'), original);
+    expect((await cachegen(['init'], dir)).code).toBe(0);
+    const generate = await cachegen(['generate'], dir);
+    expect(generate.code).toBe(0);
+    expect(readdirSync(join(dir, 'src/generated')).sort()).toEqual(['client.ts', 'index.ts', 'server.ts', 'types.ts']);
+    expect(readFileSync(join(dir, 'src/handlers/index.ts'), 'utf8')).toContain("import type { Handlers } from '../generated/server.js';");
   });
 
   it('annotates a JSON spec and keeps it valid JSON', async () => {

@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve as resolvePath, sep } from 'node:path';
 import { findConfigFile } from '../../config/load.js';
-import { applyInsertions, planAnnotations } from '../../init/annotate.js';
+import { applyInsertions, planAnnotations, type Insertion } from '../../init/annotate.js';
+import { configFileText, DEFAULT_PATHS } from '../../init/config-file.js';
 import { buildIr } from '../../ir/build.js';
 import { loadSpec } from '../../load/load-spec.js';
 import { parseCommandArgs, UsageError } from '../args.js';
@@ -11,42 +12,34 @@ import type { Command } from '../main.js';
 
 const SPEC_CANDIDATES = ['openapi.yaml', 'openapi.yml', 'openapi.json', 'spec/openapi.yaml', 'api/openapi.yaml'];
 
-/** The cache.config.ts init writes; paths relative to the config file. */
-export function configTemplate(spec: string, output: string): string {
-  return `import { defineConfig } from 'cachegen/config';
-
-export default defineConfig({
-  spec: ${JSON.stringify(spec)},
-  output: ${JSON.stringify(output)},
-  lint: {
-    rules: {
-      // Like ESLint: 'off' | 'warn' | 'error', or [level, options]. See docs/lint-rules.md.
-      // 'ttl-exceeds-max': ['warn', { max: 86400 }],
-    },
-  },
-});
-`;
-}
-
 function relativeSpecifier(from: string, to: string): string {
   const rel = relative(from, to).split(sep).join('/');
   return rel.startsWith('.') ? rel : `./${rel}`;
+}
+
+/** One planned insertion for --dry-run: where, for which operation, then each added line. */
+function describeInsertion(file: string, insertion: Insertion): string {
+  const added = insertion.text.trimEnd().split(/\r?\n/).map((line) => `  + ${line}`);
+  return [`${file}:${insertion.line} ${insertion.operation} (${insertion.route}):`, ...added].join('\n');
 }
 
 export const command: Command = {
   summary: 'Create cache.config.ts and add example x-cache annotations to a spec',
   help: `Usage: cachegen init [spec] [options]
 
-Writes cache.config.ts (unless one exists) and adds an example x-cache to every GET
-operation that has none: { ttl: 60, swr: 30 }, or { ttl: 30, scope: private } when the
-operation needs authentication. Only text is inserted: comments, order and formatting
-of the spec stay as they were. Review the annotations, then run \`cachegen lint\`.
+Writes cache.config.ts (unless one exists) with the spec, the output folder and the
+handlers folder, so \`cachegen generate\` writes the generated files and handler stubs at
+once. Then adds an example x-cache to every GET operation that has none: { ttl: 60,
+swr: 30 }, or { ttl: 30, scope: private } when the operation needs authentication. Only
+text is inserted: comments, order and formatting of the spec stay as they were. Review
+the annotations, then run \`cachegen lint\`.
 
 Options:
   --spec <file>     the spec (default: the argument, else openapi.yaml/.yml/.json here)
-  --output <dir>    output folder written into the config (default ./src/generated)
+  --output <dir>    folder of the generated files, in the config (default ${DEFAULT_PATHS.output})
+  --handlers <dir>  folder of your handlers, in the config (default ${DEFAULT_PATHS.handlers})
   --no-annotate     only write the config
-  --dry-run         print what would change, write nothing
+  --dry-run         print what would change (each added line under its operation), write nothing
   --force           overwrite an existing cache.config.ts
   --cwd <dir>       folder to run in
   -h, --help        show this help`,
@@ -54,6 +47,7 @@ Options:
     const { values, positionals } = parseCommandArgs('init', args, {
       spec: { type: 'string' },
       output: { type: 'string' },
+      handlers: { type: 'string' },
       'no-annotate': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
       force: { type: 'boolean' },
@@ -71,7 +65,11 @@ Options:
     const configFile = join(cwd, 'cache.config.ts');
     if (existing && !values.force) log(`kept ${relativeSpecifier(cwd, existing)} (use --force to overwrite)`);
     else {
-      const text = configTemplate(relativeSpecifier(cwd, spec.file), values.output ?? './src/generated');
+      const text = configFileText({
+        spec: relativeSpecifier(cwd, spec.file),
+        output: values.output ?? DEFAULT_PATHS.output,
+        handlers: values.handlers ?? DEFAULT_PATHS.handlers,
+      });
       if (!dryRun) await writeFile(configFile, text);
       log(`${dryRun ? 'would write' : 'wrote'} cache.config.ts`);
     }
@@ -83,9 +81,10 @@ Options:
     const updated = applyInsertions(texts, insertions);
     for (const [file, text] of updated) {
       if (!dryRun) await writeFile(file, text);
-      const ops = insertions.filter((i) => i.file === file).map((i) => i.operation);
+      const inFile = insertions.filter((i) => i.file === file).sort((a, b) => a.offset - b.offset);
+      const ops = inFile.map((i) => i.operation);
       log(`${dryRun ? 'would annotate' : 'annotated'} ${ops.length} operation${ops.length === 1 ? '' : 's'} in ${relativeSpecifier(cwd, file)}: ${ops.join(', ')}`);
-      if (dryRun) for (const insertion of insertions.filter((i) => i.file === file)) log(insertion.text.replace(/^/gm, '+ ').trimEnd());
+      if (dryRun) for (const insertion of inFile) log(describeInsertion(relativeSpecifier(cwd, file), insertion));
     }
     if (insertions.length === 0) log('no GET operation without x-cache: spec unchanged');
     if (skipped.length) log(`skipped (flow-style YAML or $ref into a file's middle; annotate by hand): ${skipped.join(', ')}`);
