@@ -1,6 +1,9 @@
 /**
- * `cachegen/generator`: load → IR → lint, and the config. Emitters (./emit) read only the IR.
+ * `cachegen`: load → IR → lint, the config, generate, and the metrics helpers of `cachegen top`.
+ * Emitters (./emit) read only the IR and load only when `generate` runs.
  */
+import type { GenerateResult, GenerateTarget } from './emit/generate.js';
+
 export { loadSpec, loadSpecSync, SpecLoadError, type LoadedSpec } from './load/index.js';
 export { buildIr } from './ir/build.js';
 export * from './ir/types.js';
@@ -10,3 +13,12 @@ export { loadConfig, findConfigFile, resolveConfig, ConfigError, CONFIG_FILE_NAM
 export { defineConfig, type CacheGenConfig, type ResolvedConfig } from './config/index.js';
 export { loadProject, resolveProjectConfig, type Project, type ProjectOptions } from './project.js';
 export { xCacheSchema, xCacheInvalidatesSchema, xCacheDefaultsSchema, xCacheJsonSchema, validateXCache } from './schema/x-cache.js';
+export { parseExposition, type Exposition, type ExpositionSample } from './ops/exposition.js';
+export { summarizeEndpoints, histogramQuantile, formatSeconds, type EndpointSummary } from './ops/top-table.js';
+export type { GenerateTarget, GenerateResult };
+
+/** Writes the generated files whose bytes changed and the absent handler stubs (loads the emitters, and ts-morph, only when called). */
+export async function generate(target: GenerateTarget): Promise<GenerateResult> {
+  const emit = await import('./emit/generate.js');
+  return emit.generate(target);
+}

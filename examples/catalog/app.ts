@@ -4,7 +4,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createCache, type Cache } from '@cachegen/runtime';
-import { createPrometheusObserver } from '@cachegen/runtime/prometheus';
+import { createPrometheusObserver, type PrometheusObserver } from '@cachegen/runtime/prometheus';
 import routes from './generated/server.js';
 import { createHandlers, type HandlerOptions } from './handlers/index.js';
 import { createMemoryStore } from './store/memory.js';
@@ -34,6 +34,8 @@ export interface RunningCatalog {
   app: FastifyInstance;
   url: string;
   cache: Cache;
+  /** The cache's Prometheus metrics (what `GET /metrics` serves). */
+  metrics: PrometheusObserver;
   store: CatalogStore;
   /** Stops the server, the cache and the store (if this instance created it). */
   close(): Promise<void>;
@@ -66,6 +68,7 @@ export async function startCatalog(options: CatalogOptions = {}): Promise<Runnin
     app,
     url: address,
     cache,
+    metrics: observer,
     store,
     async close() {
       await app.close();

@@ -1,15 +1,16 @@
 /**
  * `npm run demo`: generate the catalog's server from its spec, start it (L1 only; Redis too when
  * REDIS_URL is set; PostgreSQL when DATABASE_URL is set), drive about 10 s of storefront
- * traffic, print what the cache did per endpoint, and exit leaving nothing running.
+ * traffic, print what the cache did per endpoint, and exit leaving nothing running and, with
+ * Redis, none of its keys behind. Ctrl-C ends the traffic early and still cleans up.
  *
  * Options: --seconds N (default 10), --concurrency N (default 32).
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { loadProject } from 'cachegen';
-import { generate } from '../../generator/emit/generate.js';
-import { TrafficReport, type Outcome } from './report.js';
+import { generate, loadProject } from 'cachegen';
+import { deleteNamespace } from './namespace.js';
+import { serverTimes, TrafficReport, type Outcome } from './report.js';
 import { trafficMix } from './traffic.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -49,11 +50,8 @@ function progress(seconds: number, report: TrafficReport, started: number): { ti
   };
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, concurrency: { type: 'string' } } });
-  const seconds = positiveInt('seconds', values.seconds, 10);
-  const concurrency = positiveInt('concurrency', values.concurrency, 32);
-
+/** Lints the catalog's spec (refusing errors) and writes its generated server. */
+async function generateCatalog(): Promise<void> {
   const project = await loadProject({ cwd: root });
   const errors = project.problems.filter((p) => p.severity === 'error');
   if (errors.length > 0) throw new Error(`the spec has lint errors: ${errors.map((p) => `${p.file}:${p.line}:${p.column} ${p.message}`).join('; ')}`);
@@ -63,22 +61,16 @@ async function main(): Promise<void> {
     ...(project.config.runtimeImport ? { runtimeImport: project.config.runtimeImport } : {}),
   });
   console.log(`cachegen: ${project.ir.operations.length} operations, lint clean, ${result.written.length} files written, ${result.unchanged.length} unchanged`);
+}
 
-  // Imported after generation: the server is the code just generated.
-  const { startCatalog } = await import('./app.js');
-  const redisUrl = process.env.REDIS_URL;
-  const databaseUrl = process.env.DATABASE_URL;
-  const catalog = await startCatalog({
-    ...(redisUrl ? { redisUrl, namespace: `cachegen-demo-${process.pid}` } : {}),
-    ...(databaseUrl ? { databaseUrl, schema: 'cachegen_demo' } : {}),
-  });
-  console.log(`catalog API on ${catalog.url}: L1${redisUrl ? ' + Redis L2' : ' only (set REDIS_URL for Redis)'}, ${databaseUrl ? 'PostgreSQL store' : 'in-memory store (set DATABASE_URL for PostgreSQL)'}`);
-  console.log(`driving ${seconds} s of traffic, ${concurrency} concurrent clients...`);
-
+/** `concurrency` clients send the traffic mix to `url` for `seconds` (less after Ctrl-C); what they saw, per endpoint. */
+async function driveTraffic(url: string, seconds: number, concurrency: number): Promise<{ report: TrafficReport; elapsed: number }> {
   const report = new TrafficReport();
   const next = trafficMix();
   const started = performance.now();
-  const deadline = started + seconds * 1000;
+  let deadline = started + seconds * 1000;
+  const stopEarly = () => { deadline = 0; };
+  process.once('SIGINT', stopEarly);
   const bar = progress(seconds, report, started);
   const ticker = setInterval(() => bar.tick(), 200);
   const worker = async () => {
@@ -88,7 +80,7 @@ async function main(): Promise<void> {
       let status = 0;
       let cacheStatus: string | null = null;
       try {
-        const response = await fetch(catalog.url + request.path, {
+        const response = await fetch(url + request.path, {
           method: request.method,
           headers: { ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
           ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
@@ -106,19 +98,53 @@ async function main(): Promise<void> {
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
     clearInterval(ticker);
+    process.off('SIGINT', stopEarly);
     bar.tick();
     bar.done();
   }
-  const elapsed = (performance.now() - started) / 1000;
+  return { report, elapsed: (performance.now() - started) / 1000 };
+}
 
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string' }, concurrency: { type: 'string' } } });
+  const seconds = positiveInt('seconds', values.seconds, 10);
+  const concurrency = positiveInt('concurrency', values.concurrency, 32);
+
+  await generateCatalog();
+  // Imported after generation: the server is the code just generated.
+  const { startCatalog } = await import('./app.js');
+  const redisUrl = process.env.REDIS_URL;
+  const databaseUrl = process.env.DATABASE_URL;
+  const namespace = `cachegen-demo-${process.pid}`;
+  const catalog = await startCatalog({
+    ...(redisUrl ? { redisUrl, namespace } : {}),
+    ...(databaseUrl ? { databaseUrl, schema: 'cachegen_demo' } : {}),
+  });
+  console.log(`catalog API on ${catalog.url}: L1${redisUrl ? ' + Redis L2' : ' only (set REDIS_URL for Redis)'}, ${databaseUrl ? 'PostgreSQL store' : 'in-memory store (set DATABASE_URL for PostgreSQL)'}`);
+  console.log(`driving ${seconds} s of traffic, ${concurrency} concurrent clients...`);
+
+  let run: Awaited<ReturnType<typeof driveTraffic>>;
+  let server: ReturnType<typeof serverTimes>;
+  let deleted = 0;
+  try {
+    run = await driveTraffic(catalog.url, seconds, concurrency);
+    server = serverTimes(await catalog.metrics.registry.metrics());
+  } finally {
+    await catalog.close();
+    // Each run has its own namespace: leave none of it in the user's Redis.
+    if (redisUrl) deleted = await deleteNamespace(redisUrl, namespace);
+  }
+
+  const { report, elapsed } = run;
   console.log('');
-  console.log(report.table());
+  console.log(report.table(server));
   console.log('');
   console.log(`${report.total} requests in ${elapsed.toFixed(1)} s (${Math.round(report.total / elapsed)}/s), hit rate ${(report.hitRate() * 100).toFixed(1)}% over cached endpoints.`);
-  console.log('miss cost = miss rate x mean miss latency: what the misses add to each request, on average. Latencies are client-side, over loopback.');
-  console.log(`metrics: ${catalog.url}/metrics while running; reproduce: npm run demo -- --seconds ${seconds} --concurrency ${concurrency}`);
-  await catalog.close();
-  if (redisUrl) console.log(`(Redis keys of this run are under cachegen-demo-${process.pid}:*)`);
+  console.log('server: p50 inside the server, from the cache\'s own metrics (what GET /metrics serves); an L1 hit takes microseconds.');
+  console.log(`client: p50/p99 seen by ${concurrency} concurrent clients in this process, over loopback (their queueing included).`);
+  console.log('miss cost = miss rate x mean client miss time: what the misses add to each request, on average.');
+  if (redisUrl) console.log(`deleted this run's ${deleted} Redis keys (${namespace}:*)`);
+  console.log(`reproduce: npm run demo -- --seconds ${seconds} --concurrency ${concurrency}`);
 }
 
 main().then(

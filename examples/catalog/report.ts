@@ -1,4 +1,6 @@
 /** Per-endpoint statistics of a traffic run, and the table the demo prints. */
+import { metricNames } from '@cachegen/runtime';
+import { formatSeconds, histogramQuantile, parseExposition } from 'cachegen';
 
 export type Outcome = 'hit' | 'miss' | 'uncached';
 
@@ -31,9 +33,15 @@ export class TrafficReport {
     return cacheable === 0 ? 0 : hits / cacheable;
   }
 
-  /** The table: requests, hit rate, p50/p99 of hits and misses, weighted miss cost. */
-  table(): string {
-    const rows: string[][] = [['endpoint', 'requests', 'hit rate', 'hit p50', 'hit p99', 'miss p50', 'miss p99', 'miss cost']];
+  /**
+   * The table: requests, hit rate, the server-side p50 of hits and misses (from `server`, the
+   * cache's own metrics), the client-side p50/p99 of hits and misses, weighted miss cost.
+   */
+  table(server: ReadonlyMap<string, ServerTime> = new Map()): string {
+    const rows: string[][] = [
+      ['', '', '', 'server', 'server', 'client', 'client', 'client', 'client', ''],
+      ['endpoint', 'requests', 'hit rate', 'hit p50', 'miss p50', 'hit p50', 'hit p99', 'miss p50', 'miss p99', 'miss cost'],
+    ];
     const sorted = [...this.endpoints].sort((a, b) => cost(b[1]) - cost(a[1]) || a[0].localeCompare(b[0]));
     for (const [name, e] of sorted) {
       const cacheable = e.hits.length + e.misses.length;
@@ -43,6 +51,8 @@ export class TrafficReport {
         name,
         String(requests),
         cacheable > 0 ? pct(e.hits.length / cacheable) : 'not cached',
+        formatSeconds(server.get(name)?.hit),
+        formatSeconds(server.get(name)?.miss),
         ms(quantile(e.hits, 0.5)),
         ms(quantile(e.hits, 0.99)),
         ms(quantile(misses, 0.5)),
@@ -50,10 +60,38 @@ export class TrafficReport {
         cacheable > 0 ? ms(cost(e)) : '',
       ]);
     }
-    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-    const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-    return [line(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(line)].join('\n');
+    const widths = rows[1]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd();
+    return [line(rows[0]!), line(rows[1]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(2).map(line)].join('\n');
   }
+}
+
+/** Server-side time of one endpoint, in seconds: the p50 of its hits and of its misses. */
+export interface ServerTime {
+  hit?: number | undefined;
+  miss?: number | undefined;
+}
+
+/**
+ * The server-side p50 of hits and misses per endpoint, from a scrape of the cache's metrics: the
+ * time inside the server, without the client, the queue of concurrent callers and the loopback
+ * around it (an L1 hit takes microseconds). Hits are summed over the tiers that answered them.
+ */
+export function serverTimes(exposition: string): Map<string, ServerTime> {
+  const names = metricNames();
+  const kindOf = new Map<string, 'hit' | 'miss'>([[`${names.hitDuration}_bucket`, 'hit'], [`${names.missDuration}_bucket`, 'miss']]);
+  const buckets = new Map<string, { hit: Map<number, number>; miss: Map<number, number> }>();
+  for (const sample of parseExposition(exposition).samples) {
+    const kind = kindOf.get(sample.name);
+    const endpoint = sample.labels.endpoint;
+    if (!kind || endpoint === undefined) continue;
+    let histograms = buckets.get(endpoint);
+    if (!histograms) buckets.set(endpoint, (histograms = { hit: new Map(), miss: new Map() }));
+    const le = sample.labels.le === '+Inf' ? Number.POSITIVE_INFINITY : Number(sample.labels.le);
+    histograms[kind].set(le, (histograms[kind].get(le) ?? 0) + sample.value);
+  }
+  const p50 = (counts: Map<number, number>) => histogramQuantile(0.5, [...counts].map(([le, count]) => ({ le, count })));
+  return new Map([...buckets].map(([endpoint, h]) => [endpoint, { hit: p50(h.hit), miss: p50(h.miss) }]));
 }
 
 /** Weighted miss cost: miss rate × mean miss latency, ms per request (what the misses cost each caller on average). */
@@ -70,9 +108,9 @@ function quantile(values: number[], q: number): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+/** Milliseconds in the units formatSeconds picks (µs, ms, s), so client and server columns read alike. */
 function ms(value: number | undefined): string {
-  if (value === undefined) return '-';
-  return value < 10 ? `${value.toFixed(2)} ms` : `${value.toFixed(0)} ms`;
+  return formatSeconds(value === undefined ? undefined : value / 1000);
 }
 
 function pct(value: number): string {
