@@ -20,7 +20,8 @@ describe('the demo', () => {
     try {
       for (let i = 0; i < 300; i++) await fetch(`${catalog.url}/flags`).then((r) => r.arrayBuffer());
       const times = serverTimes(await catalog.metrics.registry.metrics()).get('getFeatureFlags');
-      expect(times?.miss).toBeGreaterThanOrEqual(0.02);
+      // Quantiles come from histogram buckets: the 20 ms miss lies in (10 ms, 25 ms].
+      expect(times?.miss).toBeGreaterThan(0.01);
       expect(times?.hit).toBeLessThan(0.001);
 
       const report = new TrafficReport();
