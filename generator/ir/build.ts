@@ -9,7 +9,7 @@ import { identitySources } from './identity.js';
 import { deriveOperationId } from './operation-id.js';
 import { effectivePolicy } from './policy.js';
 import { resolveSchema } from './schema-walk.js';
-import { parseTagTemplate } from './tag-template.js';
+import { parseTagTemplate } from '@cachegen/runtime';
 import type {
   HttpMethod,
   IrCache,

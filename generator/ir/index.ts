@@ -1,6 +1,6 @@
 export * from './types.js';
 export { buildIr } from './build.js';
 export { deriveOperationId } from './operation-id.js';
-export { parseTagTemplate, formatTagParts } from './tag-template.js';
+export { parseTagTemplate, formatTagParts } from '@cachegen/runtime';
 export { effectivePolicy, POLICY_DEFAULTS } from './policy.js';
 export { resolveSchema, collectFields, lookupField, type SchemaField, type FieldLookup } from './schema-walk.js';

@@ -1,3 +1,4 @@
-/** Tag templates: their parsed form and rendering them for one request or response. */
+/** Tag templates: one grammar (parse, validate, format) and rendering it for a request, a response or a row. */
 export * from './types.js';
+export * from './parse.js';
 export * from './render.js';

@@ -21,19 +21,39 @@ export function valuesAt(root: unknown, path: readonly string[]): unknown[] {
     const segment = fanOut ? rawSegment.slice(0, -2) : rawSegment;
     const next: unknown[] = [];
     for (const value of current) {
-      const field = segment === '' ? value : value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
+      const field = segment === '' ? value : ownField(value, segment);
       if (field === undefined || field === null) continue;
-      if (fanOut) {
-        if (Array.isArray(field)) next.push(...field);
-      } else next.push(field);
+      if (!fanOut) next.push(field);
+      // A loop, not push(...field): spreading a very large array overflows the stack.
+      else if (Array.isArray(field)) for (const item of field) next.push(item);
     }
     current = next;
   }
   return current.filter((v) => v !== undefined && v !== null);
 }
 
+/** Own properties only: a placeholder named `constructor` or `__proto__` must not find Object.prototype. */
+function ownField(value: unknown, name: string): unknown {
+  return value !== null && typeof value === 'object' && Object.hasOwn(value, name) ? (value as Record<string, unknown>)[name] : undefined;
+}
+
 function field(source: unknown, name: string): unknown[] {
   return valuesAt(source, [name]);
+}
+
+/**
+ * A placeholder value as tag text, the same on every side (a read's tags, a write's and a CDC
+ * row's must agree): strings as they are, numbers and booleans as written, dates in ISO 8601.
+ * null, undefined and other objects give no tag (arrays fan out before they get here).
+ */
+export function tagValue(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string': return value;
+    case 'number': case 'bigint': case 'boolean': return String(value);
+    case 'object':
+      return value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : undefined;
+    default: return undefined;
+  }
 }
 
 function partValues(part: TagPartSpec, sources: TagSources): string[] | undefined {
@@ -45,7 +65,7 @@ function partValues(part: TagPartSpec, sources: TagSources): string[] | undefine
       values = field(sources.params, part.name);
       break;
     case 'query':
-      values = field(sources.query, part.name).flatMap((v) => (Array.isArray(v) ? v : [v]));
+      values = field(sources.query, part.name);
       break;
     case 'header':
       values = field(sources.headers, part.name.toLowerCase());
@@ -57,7 +77,19 @@ function partValues(part: TagPartSpec, sources: TagSources): string[] | undefine
       values = valuesAt(sources.response, part.path);
       break;
   }
-  const strings = values.filter((v) => typeof v !== 'object').map(String);
+  // An array value (a repeated query parameter, an array field or column) fans out: one tag per item.
+  const strings: string[] = [];
+  for (const value of values) {
+    if (!Array.isArray(value)) {
+      const text = tagValue(value);
+      if (text !== undefined) strings.push(text);
+    } else {
+      for (const item of value) {
+        const text = tagValue(item);
+        if (text !== undefined) strings.push(text);
+      }
+    }
+  }
   return strings.length > 0 ? strings : undefined;
 }
 

@@ -1,4 +1,5 @@
 /** The real binary: help, exit codes, output formats, explain, init and watch. */
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -249,11 +250,16 @@ describe('cachegen watch', () => {
 });
 
 describe('redocly plugin from its built file', () => {
-  it('loads by path, as redocly.yaml `plugins:` does, and reports through redocly lint', async () => {
-    const { createConfig, lint } = await import('@redocly/openapi-core');
-    const config = await createConfig({ plugins: [join(repo, 'generator/dist/lint/redocly-plugin.js')], extends: ['cachegen/recommended'] } as never);
-    const problems = await lint({ ref: fixture('rules/vary-star.bad.yaml'), config });
-    expect(problems.filter((p) => p.ruleId.startsWith('cachegen/')).map((p) => [p.ruleId, p.severity, p.location[0]!.pointer])).toEqual([['cachegen/vary-star', 'error', '#/paths/~1a/get/x-cache/vary']]);
+  it('loads by path, as redocly.yaml `plugins:` does, and reports through redocly lint', () => {
+    // In a plain node process, as a user runs it: the built plugin resolves @cachegen/runtime to its
+    // built files there (this test process resolves packages to their TypeScript sources).
+    const script = `
+      import { createConfig, lint } from '@redocly/openapi-core';
+      const config = await createConfig({ plugins: [${JSON.stringify(join(repo, 'generator/dist/lint/redocly-plugin.js'))}], extends: ['cachegen/recommended'] });
+      const problems = await lint({ ref: ${JSON.stringify(fixture('rules/vary-star.bad.yaml'))}, config });
+      console.log(JSON.stringify(problems.filter((p) => p.ruleId.startsWith('cachegen/')).map((p) => [p.ruleId, p.severity, p.location[0].pointer])));`;
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: repo, encoding: 'utf8' });
+    expect(JSON.parse(output)).toEqual([['cachegen/vary-star', 'error', '#/paths/~1a/get/x-cache/vary']]);
   });
 });
 

@@ -3,7 +3,7 @@
  * tags, and the exact Cache-Control and Vary headers it will send.
  */
 import { cacheControl, varyHeader } from '@cachegen/runtime';
-import { formatTagParts } from '../../ir/tag-template.js';
+import { formatTagParts } from '@cachegen/runtime';
 import type { IrOperation } from '../../ir/types.js';
 import { loadProject } from '../../project.js';
 import { oneOf, parseCommandArgs, projectOptions } from '../args.js';

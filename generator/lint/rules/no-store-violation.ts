@@ -3,7 +3,7 @@
  * or a cached response whose schema holds a secret-looking field (password, token, apiKey, ssn, ...).
  */
 import { collectFields } from '../../ir/schema-walk.js';
-import { formatFieldPath } from '../../ir/tag-template.js';
+import { formatFieldPath } from '@cachegen/runtime';
 import type { JsonSchema } from '../../ir/types.js';
 import type { Rule } from '../types.js';
 import { describe, isMutation, successResponses } from './helpers.js';

@@ -1,6 +1,6 @@
 /** unknown-tag-parameter: a tag template names a parameter or body field the operation does not have. */
 import { lookupField } from '../../ir/schema-walk.js';
-import { formatFieldPath } from '../../ir/tag-template.js';
+import { formatFieldPath } from '@cachegen/runtime';
 import type { IrDocument, IrOperation, JsonSchema, TagPart, TagTemplate } from '../../ir/types.js';
 import type { Rule } from '../types.js';
 import { describe, successResponses } from './helpers.js';
