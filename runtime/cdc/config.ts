@@ -7,7 +7,7 @@ import type { z as Z } from 'zod';
 import { requirePeer } from '../peer.js';
 
 const { z } = requirePeer<typeof import('zod')>('zod');
-import { parseTagTemplate } from './templates.js';
+import { parseRowTemplate } from './templates.js';
 
 /** PostgreSQL identifiers (schema, channel, table names in SQL we generate) longer than this are truncated silently by the server. */
 const MAX_IDENTIFIER_BYTES = 63;
@@ -19,7 +19,7 @@ const identifier = z
 
 const tagTemplate = z.string().superRefine((value, ctx) => {
   try {
-    parseTagTemplate(value);
+    parseRowTemplate(value);
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: (err as Error).message });
   }

@@ -5,7 +5,7 @@
  */
 import type { CacheObserver } from '../metrics/observer.js';
 import { tableTagOf, type CdcTables } from './config.js';
-import { parseTagTemplate, renderTags, type TagTemplate } from './templates.js';
+import { parseRowTemplate, renderRowTags, type RowTemplate } from './templates.js';
 
 /**
  * What a CDC feed needs from the cache: the two-tier cache satisfies it. A feed acknowledges an
@@ -45,7 +45,7 @@ export interface TableChange {
 interface CompiledTable {
   name: string;
   schema: string | undefined;
-  templates: TagTemplate[];
+  templates: RowTemplate[];
   tableTag: string;
 }
 
@@ -72,7 +72,7 @@ export class ChangeHandler {
       this.tables.set(name, {
         name,
         schema: table.schema,
-        templates: table.tags.map(parseTagTemplate),
+        templates: table.tags.map(parseRowTemplate),
         tableTag: tableTagOf(name, table),
       });
     }
@@ -91,7 +91,7 @@ export class ChangeHandler {
     if (change.wholeTable || table.templates.length === 0) return [table.tableTag];
     const tags = new Set<string>();
     for (const row of change.rows) {
-      const rendered = renderTags(table.templates, row);
+      const rendered = renderRowTags(table.templates, row);
       // A needed column is absent from the image: the old value is unknown, so only the table-wide tag is safe.
       if (rendered.unknown) return [table.tableTag];
       for (const tag of rendered.tags) tags.add(tag);

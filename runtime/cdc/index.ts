@@ -5,8 +5,8 @@
  */
 export { cdcConfigSchema, parseCdcConfig, CdcConfigError, tableTagOf, DEFAULT_CHANNEL, DEFAULT_MAX_ROWS } from './config.js';
 export type { CdcConfig, CdcTableConfig, CdcTables, PostgresCdcConfig, NatsCdcConfig, KafkaCdcConfig } from './config.js';
-export { parseTagTemplate, renderTags, templateColumns } from './templates.js';
-export type { TagTemplate, RenderResult } from './templates.js';
+export { parseRowTemplate, renderRowTags, templateColumns } from './templates.js';
+export type { RowTemplate, RenderResult } from './templates.js';
 export { ChangeHandler } from './handler.js';
 export type { Invalidator, TableChange, CdcFeed, ChangeHandlerOptions } from './handler.js';
 export { parseDebezium } from './debezium.js';

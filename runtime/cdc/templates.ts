@@ -1,40 +1,30 @@
 /**
- * Tag templates over row columns: `product:{id}` names the column `id`; rendering a row
- * fills each placeholder with that column's value.
+ * Tag templates over row columns: the one tag grammar of runtime/tags, where `{id}` names the
+ * column `id`. A CDC template may use only literals and `{column}` placeholders (a row has no
+ * query, headers or response); rendering fills each one with the row's value, as text the
+ * same way a request's or response's value is rendered, so a CDC tag and a route's tag agree.
  */
+import { renderTag, tagTemplate, type TagTemplateSpec } from '../tags/index.js';
 
-/** One parsed template: literal text between placeholders, and the placeholder column names. */
-export interface TagTemplate {
-  source: string;
-  /** Literal parts; always one more than `columns`. */
-  literals: string[];
-  columns: string[];
+/** One parsed row template (its placeholders are `path` parts naming columns). */
+export type RowTemplate = TagTemplateSpec;
+
+/** Parses `product:{id}`; throws naming the template when it is not valid or reads more than columns. */
+export function parseRowTemplate(source: string): RowTemplate {
+  const template = tagTemplate(source);
+  const other = template.parts.find((part) => part.kind !== 'literal' && part.kind !== 'path');
+  if (other) throw new Error(`tag template "${source}" reads ${other.kind}; a CDC template names row columns only, e.g. product:{id}`);
+  return template;
 }
 
-const placeholder = /\{([^{}]*)\}/g;
-
-/** Parses `product:{id}`; throws naming the template when a placeholder is empty or a brace is unbalanced. */
-export function parseTagTemplate(source: string): TagTemplate {
-  const literals: string[] = [];
-  const columns: string[] = [];
-  let last = 0;
-  for (const match of source.matchAll(placeholder)) {
-    const column = (match[1] ?? '').trim();
-    if (!column) throw new Error(`tag template "${source}" has an empty placeholder {}; write the column name, e.g. {id}`);
-    literals.push(source.slice(last, match.index));
-    columns.push(column);
-    last = match.index + match[0].length;
-  }
-  literals.push(source.slice(last));
-  if (literals.some((l) => l.includes('{') || l.includes('}'))) {
-    throw new Error(`tag template "${source}" has an unbalanced brace; placeholders look like {column}`);
-  }
-  return { source, literals, columns };
+/** The columns one template reads, in order. */
+function columnsOf(template: RowTemplate): string[] {
+  return template.parts.flatMap((part) => (part.kind === 'path' ? [part.name] : []));
 }
 
 /** Every column the templates read, in first-seen order, without duplicates. */
-export function templateColumns(templates: readonly TagTemplate[]): string[] {
-  return [...new Set(templates.flatMap((t) => t.columns))];
+export function templateColumns(templates: readonly RowTemplate[]): string[] {
+  return [...new Set(templates.flatMap(columnsOf))];
 }
 
 /** The result of rendering a row: its tags, or `unknown` when a column the templates need is absent. */
@@ -45,26 +35,12 @@ export type RenderResult = { tags: string[]; unknown: false } | { tags: string[]
  * can be cached under it); a column missing from the row means the tags cannot be known, which
  * the caller must treat as "invalidate the whole table".
  */
-export function renderTags(templates: readonly TagTemplate[], row: Readonly<Record<string, unknown>>): RenderResult {
+export function renderRowTags(templates: readonly RowTemplate[], row: Readonly<Record<string, unknown>>): RenderResult {
   const tags: string[] = [];
   for (const template of templates) {
-    let tag = template.literals[0] ?? '';
-    let skip = false;
-    for (let i = 0; i < template.columns.length; i++) {
-      const column = template.columns[i]!;
-      if (!Object.hasOwn(row, column)) return { tags, unknown: true, missing: column };
-      const value = row[column];
-      if (value === null || value === undefined) { skip = true; break; }
-      tag += formatValue(value) + (template.literals[i + 1] ?? '');
-    }
-    if (!skip) tags.push(tag);
+    const missing = columnsOf(template).find((column) => !Object.hasOwn(row, column));
+    if (missing !== undefined) return { tags, unknown: true, missing };
+    tags.push(...renderTag(template, { params: row }));
   }
   return { tags, unknown: false };
-}
-
-/** Values render the way PostgreSQL's `::text` renders them, so a tag from a NOTIFY and one from Debezium agree. */
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
 }

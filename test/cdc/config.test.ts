@@ -1,6 +1,6 @@
 /** The `cdc` config schema and tag templates: table-driven, given → want. */
 import { describe, expect, it } from 'vitest';
-import { CdcConfigError, parseCdcConfig, parseTagTemplate, renderTags } from '@cachegen/runtime/cdc';
+import { CdcConfigError, parseCdcConfig, parseRowTemplate, renderRowTags } from '@cachegen/runtime/cdc';
 
 describe('parseCdcConfig', () => {
   it('accepts a full config', () => {
@@ -38,11 +38,11 @@ describe('tag templates', () => {
     { template: 'category:{category_id}', row: { category_id: null }, want: [] },
     { template: '{ id }', row: { id: '5' }, want: ['5'] },
   ])('$template over $row → $want', ({ template, row, want }) => {
-    const rendered = renderTags([parseTagTemplate(template)], row);
+    const rendered = renderRowTags([parseRowTemplate(template)], row);
     expect(rendered).toEqual({ tags: want, unknown: false });
   });
 
   it('reports a column absent from the row as unknown (the caller invalidates the table)', () => {
-    expect(renderTags([parseTagTemplate('category:{category_id}')], { id: 1 })).toMatchObject({ unknown: true, missing: 'category_id' });
+    expect(renderRowTags([parseRowTemplate('category:{category_id}')], { id: 1 })).toMatchObject({ unknown: true, missing: 'category_id' });
   });
 });

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DEFAULT_CHANNEL, DEFAULT_MAX_ROWS, type CdcTableConfig, type PostgresCdcConfig } from '../config.js';
-import { parseTagTemplate, templateColumns } from '../templates.js';
+import { parseRowTemplate, templateColumns } from '../templates.js';
 import { MAX_NOTIFY_PAYLOAD_BYTES } from './payload.js';
 
 /** Quotes an SQL identifier: `my"table` → `"my""table"`. */
@@ -26,7 +26,7 @@ export function quoteLiteral(value: string): string {
 
 /** The columns a table's templates read, in first-seen order. */
 export function columnsOf(table: CdcTableConfig): string[] {
-  return templateColumns(table.tags.map(parseTagTemplate));
+  return templateColumns(table.tags.map(parseRowTemplate));
 }
 
 /** The trigger function's name for a table; hashed when `cachegen_cdc_<table>` would exceed 63 bytes. */
