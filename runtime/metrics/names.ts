@@ -27,6 +27,8 @@ export function metricNames(prefix: string = DEFAULT_METRIC_PREFIX) {
     cdcLag: `${prefix}cdc_lag_seconds`,
     invalidations: `${prefix}invalidations_total`,
     invalidatedTags: `${prefix}invalidated_tags_total`,
+    edgePurges: `${prefix}edge_purges_total`,
+    edgePurgeDuration: `${prefix}edge_purge_seconds`,
   } as const;
 }
 

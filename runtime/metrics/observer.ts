@@ -7,6 +7,8 @@ export type CacheResultKind = 'hit' | 'stale' | 'miss' | 'bypass';
 export type CacheTier = 'l1' | 'l2' | 'origin';
 export type InvalidationSource = 'api' | 'mutation' | 'cdc' | 'bus';
 export type CircuitState = 'closed' | 'open' | 'half-open';
+/** What became of one edge purge request: confirmed, failed, or sent again after a failure. */
+export type EdgePurgeOutcome = 'sent' | 'failed' | 'retried';
 
 /** The `seconds` of a request that was counted but not timed. */
 export const UNTIMED = -1;
@@ -32,9 +34,14 @@ export interface CacheObserver {
   invalidation(source: InvalidationSource, tagCount: number): void;
   /** A change event arrived from a CDC feed; lagSeconds when the event carries its commit time. */
   cdcEvent(feed: 'postgres' | 'nats' | 'kafka', lagSeconds?: number): void;
+  /**
+   * One purge request to an edge cache (runtime/edge) and the tags it carried; for `sent` (the edge
+   * confirmed), `seconds` from the oldest of its invalidations (`invalidateTags`) to the confirmation.
+   */
+  edgePurge(adapter: string, outcome: EdgePurgeOutcome, tagCount: number, seconds?: number): void;
 }
 
 /** An observer that does nothing: the default, so call sites never test for null. */
 export const noopObserver: CacheObserver = {
-  request() {}, origin() {}, eviction() {}, l2Error() {}, circuit() {}, bus() {}, invalidation() {}, cdcEvent() {},
+  request() {}, origin() {}, eviction() {}, l2Error() {}, circuit() {}, bus() {}, invalidation() {}, cdcEvent() {}, edgePurge() {},
 };

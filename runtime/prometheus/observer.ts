@@ -3,9 +3,9 @@
  * per-endpoint record found with one Map lookup (the "pre-bound child"); prom-client
  * turns them into series only when the registry is scraped.
  */
-import type { Counter, Gauge, Registry } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { requirePeer } from '../peer.js';
-import type { CacheObserver, CacheResultKind, CacheTier, CircuitState, InvalidationSource } from '../metrics/observer.js';
+import type { CacheObserver, CacheResultKind, CacheTier, CircuitState, EdgePurgeOutcome, InvalidationSource } from '../metrics/observer.js';
 import { DEFAULT_HIT_BUCKETS, DEFAULT_MISS_BUCKETS, HistogramCounts, assertBuckets } from '../metrics/histogram.js';
 import { SlidingWindow } from '../metrics/window.js';
 import { coarseNow } from '../metrics/coarse-clock.js';
@@ -114,6 +114,10 @@ class PrometheusCacheObserver implements PrometheusObserver {
   private readonly invalidatedTags: BoundCounter;
   private readonly circuitGauge: Gauge;
   private readonly cdcLag: Gauge<'feed'>;
+  private readonly edgePurges: Counter<'adapter' | 'outcome'>;
+  private readonly edgePurgeDuration: Histogram<'adapter'>;
+  /** Adapter names seen, capped like the other small labels. */
+  private readonly edgeAdapters = new Set<string>();
 
   constructor(options: PrometheusObserverOptions) {
     const prefix = options.prefix ?? DEFAULT_METRIC_PREFIX;
@@ -184,6 +188,11 @@ class PrometheusCacheObserver implements PrometheusObserver {
     this.cdcLag = new prom.Gauge({ name: n.cdcLag, help: 'Seconds between the commit of the latest change event and its arrival, by feed.', labelNames: ['feed'], registers });
     this.invalidations = singleLabelCounter(this.registry, n.invalidations, 'Invalidations, by source (api, mutation, cdc, bus).', 'source');
     this.invalidatedTags = singleLabelCounter(this.registry, n.invalidatedTags, 'Tags invalidated, by source (api, mutation, cdc, bus).', 'source');
+    this.edgePurges = new prom.Counter({ name: n.edgePurges, help: 'Purge requests to edge caches, by adapter and outcome (sent: confirmed by the edge, failed, retried).', labelNames: ['adapter', 'outcome'], registers });
+    this.edgePurgeDuration = new prom.Histogram({
+      name: n.edgePurgeDuration, help: 'Seconds from invalidateTags to the edge confirming the purge, by adapter.', labelNames: ['adapter'], registers,
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    });
   }
 
   request(endpoint: string, result: CacheResultKind, tier: CacheTier, seconds: number): void {
@@ -248,6 +257,17 @@ class PrometheusCacheObserver implements PrometheusObserver {
     try {
       this.cdcEvents.inc(feed);
       if (lagSeconds !== undefined && Number.isFinite(lagSeconds)) this.cdcLag.set({ feed }, Math.max(0, lagSeconds));
+    } catch { /* never throws */ }
+  }
+
+  edgePurge(adapter: string, outcome: EdgePurgeOutcome, _tagCount: number, seconds?: number): void {
+    try {
+      if (!this.edgeAdapters.has(adapter)) {
+        if (this.edgeAdapters.size >= MAX_SMALL_LABEL_VALUES) adapter = OVERFLOW_ENDPOINT;
+        else this.edgeAdapters.add(adapter);
+      }
+      this.edgePurges.inc({ adapter, outcome });
+      if (outcome === 'sent' && seconds !== undefined && Number.isFinite(seconds)) this.edgePurgeDuration.observe({ adapter }, Math.max(0, seconds));
     } catch { /* never throws */ }
   }
 
