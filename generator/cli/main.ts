@@ -27,6 +27,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   cdc: () => import('./commands/cdc.js'),
   dashboard: () => import('./commands/dashboard.js'),
   top: () => import('./commands/top.js'),
+  edge: () => import('./commands/edge.js'),
 };
 
 /** Runs `cachegen <args>`; resolves to the exit code (0 ok, 1 problems found, 2 usage or input error). */

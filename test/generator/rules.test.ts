@@ -4,6 +4,7 @@ import { buildIr, lint, loadSpec, rules, ruleIds, type Problem } from 'cachegen'
 import { fixture } from './fixtures.js';
 
 type Expected = [rule: string, severity: Problem['severity'], line: number, column: number];
+type RuleOptions = NonNullable<Parameters<typeof lint>[1]>;
 
 async function problemsOf(name: string, options?: Parameters<typeof lint>[1]): Promise<Problem[]> {
   return lint(buildIr(await loadSpec(fixture(name))), options);
@@ -11,7 +12,7 @@ async function problemsOf(name: string, options?: Parameters<typeof lint>[1]): P
 
 const brief = (problems: Problem[]): Expected[] => problems.map((p) => [p.rule, p.severity, p.line, p.column]);
 
-const positive: Array<[fixture: string, expected: Expected[]]> = [
+const positive: Array<[fixture: string, expected: Expected[], options?: RuleOptions]> = [
   ['no-cache-on-mutation.bad.yaml', [['no-cache-on-mutation', 'error', 6, 7]]],
   ['no-store-violation.bad.yaml', [
     ['no-store-violation', 'error', 8, 9], // sensitive + ttl
@@ -66,11 +67,15 @@ const positive: Array<[fixture: string, expected: Expected[]]> = [
     ['valid-tag-template', 'error', 10, 49],
   ]],
   ['unique-operation-id.bad.yaml', [['unique-operation-id', 'error', 11, 7]]],
+  ['edge-unpurgeable-tag.bad.yaml', [
+    ['edge-unpurgeable-tag', 'warning', 9, 27], // {response.items[].id}
+    ['edge-unpurgeable-tag', 'warning', 17, 16], // names no {id}
+  ], { rules: { 'edge-unpurgeable-tag': ['warn', { edge: 'nginx' }] } }],
 ];
 
 describe('lint rules: positive fixtures report exactly these problems', () => {
-  it.each(positive)('%s', async (name, expected) => {
-    expect(brief(await problemsOf(`rules/${name}`))).toEqual(expected);
+  it.each(positive)('%s', async (name, expected, options) => {
+    expect(brief(await problemsOf(`rules/${name}`, options))).toEqual(expected);
   });
 });
 

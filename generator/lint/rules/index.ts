@@ -1,6 +1,7 @@
 /** Every lint rule, in the order they are documented (docs/lint-rules.md). */
 import type { Rule } from '../types.js';
 import { authWithoutIdentity } from './auth-without-identity.js';
+import { edgeUnpurgeableTag } from './edge-unpurgeable-tag.js';
 import { highCardinalityVary } from './high-cardinality-vary.js';
 import { invalidatesOnRead } from './invalidates-on-read.js';
 import { invalidationMatchesNothing } from './invalidation-matches-nothing.js';
@@ -32,6 +33,7 @@ export const rules: ReadonlyArray<Rule<any>> = [
   missingTtl,
   keyQueryUnknown,
   invalidatesOnRead,
+  edgeUnpurgeableTag,
 ];
 
 /** Problems found while building the IR, reported under these rule ids (severity error, configurable). */
