@@ -38,7 +38,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function findBinary(name: string, debianPackage: string, extraDirs: string[] = []): string {
+export function findBinary(name: string, debianPackage: string, extraDirs: string[] = []): string {
   const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', ...extraDirs];
   for (const dir of dirs) {
     const candidate = join(dir, name);
@@ -50,7 +50,7 @@ function findBinary(name: string, debianPackage: string, extraDirs: string[] = [
   );
 }
 
-async function waitForPort(port: number, child: ChildProcess, what: string, timeoutMs = 15_000): Promise<void> {
+export async function waitForPort(port: number, child: ChildProcess, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${what} exited with code ${child.exitCode} before it listened on ${port}`);
@@ -65,7 +65,7 @@ async function waitForPort(port: number, child: ChildProcess, what: string, time
   }
 }
 
-function stopper(child: ChildProcess, dir: string): () => Promise<void> {
+export function stopper(child: ChildProcess, dir: string): () => Promise<void> {
   let stopped: Promise<void> | undefined;
   return () => {
     stopped ??= new Promise<void>((resolve) => {
