@@ -21,27 +21,14 @@ import pg from 'pg';
 import { createCache, type Cache } from '@cachegen/runtime';
 import { applyTriggerSql, NatsCdcConsumer, PostgresCdcListener, type CdcTables } from '@cachegen/runtime/cdc';
 import { busWatcher } from '../test/cdc/support.js';
-import { startNatsServer, startPostgres, startRedisServer, type RunningService } from '../test/support/services.js';
+import { startNatsServer, startPostgres, startRedisServer } from '../test/support/services.js';
+import { service, stopServices } from './lib/services.js';
+import { percentile } from './lib/timing.js';
 
 const WRITES = Number(process.env.WRITES ?? 1000);
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const FEEDS = ['postgres', 'nats', 'direct'] as const;
 type Feed = (typeof FEEDS)[number];
-
-const started: RunningService[] = [];
-async function service(env: string, start: () => Promise<RunningService>): Promise<string> {
-  const url = process.env[env];
-  if (url) return url;
-  const s = await start();
-  started.push(s);
-  return s.url;
-}
-
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function main(): Promise<void> {
   const [databaseUrl, redisUrl, natsUrl] = await Promise.all([
@@ -223,5 +210,5 @@ function round3(x: number): number {
 try {
   await main();
 } finally {
-  await Promise.all(started.map((s) => s.stop()));
+  await stopServices();
 }
