@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { createEdgePurger, webhook, type EdgePurger, type EdgePurgerOptions } from '@cachegen/runtime/edge';
 import { RedisQueue } from '../../runtime/edge/queue.js';
 import { uniqueNamespace, until } from '../cache/helpers.js';
+import { startRedisServer } from '../support/services.js';
 import { purgeRecorder, recordingServer, type RecordingServer } from './recorder.js';
 import { dropKeys } from './shop.js';
 
@@ -139,6 +140,43 @@ describe('the shared purge queue', () => {
     await p.drained();
     expect(tagsOf(edge)).toEqual(['local:1', 'local:2']);
     expect(observer.count('sent')).toBe(1);
+  });
+
+  it('keeps tags in the process while Redis is down, and hands them over when it is back', async () => {
+    const redis = await startRedisServer();
+    try {
+      const edge = await hook();
+      const p = createEdgePurger({ redis: redis.url, namespace: namespace(), logger: { warn() {} }, retry: { minMs: 5, maxMs: 50 }, adapters: [webhook({ url: edge.url })] });
+      open.push(p);
+      await p.purge(['before']);
+      await p.drained();
+      await redis.stop();
+      await p.purge(['during:1', 'during:2']); // resolves: the tags wait in the process
+      const back = await startRedisServer({ port: redis.port });
+      try {
+        await p.drained();
+        expect(tagsOf(edge).sort()).toEqual(['before', 'during:1', 'during:2']);
+      } finally {
+        await p.close();
+        await back.stop();
+      }
+    } finally {
+      await redis.stop();
+    }
+  });
+
+  it('bounds the in-process queue the same way: past maxPending, one purge of everything', async () => {
+    const edge = await hook();
+    edge.respond = () => 'hang';
+    const p = createEdgePurger({ adapters: [webhook({ url: edge.url })], maxPending: 100, timeoutMs: 60_000, logger: { warn() {} } });
+    open.push(p);
+    await p.purge(['first']);
+    await until(() => edge.received.length === 1, 'the first purge');
+    for (let i = 0; i < 50; i++) await p.purge(Array.from({ length: 100 }, (_, j) => `flood:${i}:${j}`));
+    edge.respond = () => ({ status: 200 });
+    edge.release();
+    await p.drained();
+    expect(edge.received.map((r) => JSON.parse(r.body))).toEqual([{ tags: ['first'] }, { all: true }]);
   });
 
   it('says so when an edge that cannot purge everything overflowed', async () => {
