@@ -143,7 +143,10 @@ export function nginxConfig(ir: IrDocument, options: NginxConfigOptions): { text
 
 /** `= /flags` for a literal path, `~ "^/products/[^/]+$"` for one with parameters (matched against nginx's decoded $uri). */
 function locationMatch(segments: PathSegment[], where: string): string {
-  if (segments.every((s) => s.kind === 'literal')) return `= /${segments.map((s) => pathRegex(s.text, where) && (s as { text: string }).text).join('/')}`;
+  if (segments.every((s) => s.kind === 'literal')) {
+    for (const s of segments) pathRegex(s.text, where); // checks the text; an exact match uses it as written
+    return `= /${segments.map((s) => (s as { text: string }).text).join('/')}`;
+  }
   return `~ "^${segments.map((s) => '/' + (s.kind === 'param' ? '[^/]+' : pathRegex(s.text, where))).join('')}$"`;
 }
 

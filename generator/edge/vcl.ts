@@ -68,14 +68,14 @@ export function varnishVcl(ir: IrDocument, options: VclOptions): string {
     '  if (req.url ~ "[?&][^=&]*%") { return (pass); }',
   ];
   let first = true;
-  for (const rule of rules) {
+  for (const [i, rule] of rules.entries()) {
     const where = `operation ${rule.operationIds.join(', ')} (${rule.path})`;
     const test = `req.url ~ "^${urlRegex(rule.segments, where)}([?]|$)"`;
     lines.push(`  ${first ? 'if' : 'elsif'} (${test}) {`);
     first = false;
     lines.push(`    # ${comment(rule.operationIds.join(', '))}: ${comment(rule.path)}`);
     if (!rule.cached) { lines.push('    return (pass);', '  }'); continue; }
-    lines.push(`    set req.http.x-cachegen-op = "${rule.cached.operationId.replace(/[^A-Za-z0-9_.-]/g, '_')}";`);
+    lines.push(`    set req.http.x-cachegen-op = "${opLabel(i, rule.cached.operationId)}";`);
     lines.push(...keyLines(rule.cached, where).map((l) => `    ${l}`));
     lines.push('  }');
   }
@@ -91,11 +91,11 @@ export function varnishVcl(ir: IrDocument, options: VclOptions): string {
     '  # vmod_xkey indexes objects by the xkey header: the app sends its tags as Surrogate-Key.',
     '  if (beresp.http.Surrogate-Key) { set beresp.http.xkey = beresp.http.Surrogate-Key; }',
   );
-  for (const rule of rules) {
+  for (const [i, rule] of rules.entries()) {
     if (!rule.cached) continue;
     const { policy } = rule.cached;
     const ttl = Math.floor(policy.sMaxAge ?? policy.ttl);
-    lines.push(`  if (bereq.http.x-cachegen-op == "${rule.cached.operationId.replace(/[^A-Za-z0-9_.-]/g, '_')}") {`);
+    lines.push(`  if (bereq.http.x-cachegen-op == "${opLabel(i, rule.cached.operationId)}") {`);
     lines.push(`    # x-cache: ttl ${policy.ttl}s${policy.sMaxAge !== undefined ? `, sMaxAge ${policy.sMaxAge}s` : ''}, swr ${policy.swr}s, staleIfError ${policy.staleIfError}s`);
     lines.push(`    if (beresp.status == 200 && !beresp.http.Cache-Control) { set beresp.ttl = ${ttl}s; }`);
     lines.push(`    set beresp.grace = ${Math.floor(Math.max(policy.swr, policy.staleIfError))}s;`);
@@ -113,6 +113,11 @@ export function varnishVcl(ir: IrDocument, options: VclOptions): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** A label for the rule at `index` that is safe in a VCL string (and unique, whatever the operationId holds). */
+function opLabel(index: number, operationId: string): string {
+  return `${index}-${operationId.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
 }
 
 /** One rule per distinct path, most specific first; the path's GET decides whether Varnish caches it. */

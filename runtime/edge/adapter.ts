@@ -63,3 +63,11 @@ export function assertAdapterName(name: string, option: string): void {
     throw new TypeError(`${option}: adapter name ${JSON.stringify(name)} must be 1-64 letters, digits, "-" or "_"`);
   }
 }
+
+/** A base URL without its trailing slash; throws naming the option when it is not http(s). */
+export function baseUrl(url: string, option: string): string {
+  let parsed: URL;
+  try { parsed = new URL(url); } catch { throw new TypeError(`${option} must be an http(s) URL, got ${JSON.stringify(url)}`); }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`${option} must be an http(s) URL, got ${JSON.stringify(url)}`);
+  return url.replace(/\/+$/, '');
+}

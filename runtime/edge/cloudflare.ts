@@ -5,8 +5,7 @@
  * `cacheTagHeader`. Checked against a local recording server only (docs/edge.md).
  */
 import { cacheTags } from '../http/surrogate.js';
-import { assertAdapterName, EdgePurgeError, sendPurge, type EdgeAdapter } from './adapter.js';
-import { baseUrl } from './varnish.js';
+import { assertAdapterName, baseUrl, EdgePurgeError, sendPurge, type EdgeAdapter } from './adapter.js';
 
 export interface CloudflareOptions {
   zoneId: string;

@@ -5,8 +5,7 @@
  * local recording server only (docs/edge.md): no live account was used.
  */
 import { surrogateKeys } from '../http/surrogate.js';
-import { assertAdapterName, sendPurge, type EdgeAdapter } from './adapter.js';
-import { baseUrl } from './varnish.js';
+import { assertAdapterName, baseUrl, sendPurge, type EdgeAdapter } from './adapter.js';
 
 export interface FastlyOptions {
   serviceId: string;

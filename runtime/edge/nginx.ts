@@ -5,10 +5,9 @@
  * writes keys and bypasses requests exactly as this adapter expects (docs/edge.md).
  */
 import type { OperationSpec } from '../fastify/operation.js';
-import { assertAdapterName, EdgePurgeError, sendPurge, type EdgeAdapter } from './adapter.js';
+import { assertAdapterName, baseUrl, EdgePurgeError, sendPurge, type EdgeAdapter } from './adapter.js';
 import { NGINX_PURGE_PREFIX, nginxTagUrls, planNginx } from './nginx-plan.js';
 import { edgeRoutes } from './routes.js';
-import { baseUrl } from './varnish.js';
 
 export interface NginxOptions {
   /** Base URL of nginx, e.g. `http://127.0.0.1:8080`. */

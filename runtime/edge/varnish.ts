@@ -4,7 +4,7 @@
  * The VCL `cachegen edge vcl` writes answers that request (docs/edge.md).
  */
 import { surrogateKeys } from '../http/surrogate.js';
-import { assertAdapterName, sendPurge, type EdgeAdapter } from './adapter.js';
+import { assertAdapterName, baseUrl, sendPurge, type EdgeAdapter } from './adapter.js';
 
 export interface VarnishOptions {
   /** Base URL of Varnish, e.g. `http://127.0.0.1:6081`. Several Varnish servers: one adapter each. */
@@ -49,12 +49,4 @@ function headerRuns(tags: readonly string[], maxBytes: number): string[] {
   }
   if (run) runs.push(run);
   return runs;
-}
-
-/** A base URL without its trailing slash; throws naming the option when it is not http(s). */
-export function baseUrl(url: string, option: string): string {
-  let parsed: URL;
-  try { parsed = new URL(url); } catch { throw new TypeError(`${option} must be an http(s) URL, got ${JSON.stringify(url)}`); }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`${option} must be an http(s) URL, got ${JSON.stringify(url)}`);
-  return url.replace(/\/+$/, '');
 }

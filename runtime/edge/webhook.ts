@@ -1,6 +1,5 @@
 /** A generic webhook: `POST <url>` with `{"tags": [...]}`; any 2xx confirms the purge. */
-import { assertAdapterName, sendPurge, type EdgeAdapter } from './adapter.js';
-import { baseUrl } from './varnish.js';
+import { assertAdapterName, baseUrl, sendPurge, type EdgeAdapter } from './adapter.js';
 
 export interface WebhookOptions {
   url: string;
