@@ -99,6 +99,11 @@ export function varnishVcl(ir: IrDocument, options: VclOptions): string {
     lines.push(`    # x-cache: ttl ${policy.ttl}s${policy.sMaxAge !== undefined ? `, sMaxAge ${policy.sMaxAge}s` : ''}, swr ${policy.swr}s, staleIfError ${policy.staleIfError}s`);
     lines.push(`    if (beresp.status == 200 && !beresp.http.Cache-Control) { set beresp.ttl = ${ttl}s; }`);
     lines.push(`    set beresp.grace = ${Math.floor(Math.max(policy.swr, policy.staleIfError))}s;`);
+    if (rule.cached.tags.length > 0) {
+      // Tagged in the spec but sent without its tags (routes registered without surrogateKeys: true):
+      // no purge could reach it, so Varnish does not keep it.
+      lines.push('    if (!beresp.http.Surrogate-Key) {', '      set beresp.uncacheable = true;', '      set beresp.ttl = 120s;', '      return (deliver);', '    }');
+    }
     lines.push('  }');
   }
   lines.push(

@@ -32,6 +32,8 @@ export interface ShopOptions {
   observer?: CacheObserver;
   /** Start the PostgreSQL CDC listener on the items table (tags item:{id}, shelf:{shelf}). */
   cdc?: boolean;
+  /** Send Surrogate-Key (default true). */
+  surrogateKeys?: boolean;
 }
 
 export interface Shop {
@@ -86,7 +88,7 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
     getMe: async () => ({ name: 'me' }),
   };
   const app: FastifyInstance = Fastify();
-  registerOperations(app, operations, sharedSchemas(ir) as never, { handlers, cache, surrogateKeys: true, secret: 'edge-test-secret-0123456789' });
+  registerOperations(app, operations, sharedSchemas(ir) as never, { handlers, cache, surrogateKeys: options.surrogateKeys ?? true, secret: 'edge-test-secret-0123456789' });
   await app.listen({ host: '127.0.0.1', port: options.port });
   let listener: PostgresCdcListener | undefined;
   if (options.cdc) {

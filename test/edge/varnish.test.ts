@@ -88,6 +88,19 @@ describe('Varnish in front of the app', () => {
     }
   });
 
+  it('does not keep a tagged response that came without its Surrogate-Key: no purge could reach it', async () => {
+    const port = await freePort();
+    const other = await startVarnish(varnishVcl(await shopIr(), { backend: `127.0.0.1:${port}` }));
+    const bare = await startShop({ port, redisUrl: inject('redisUrl'), databaseUrl: inject('databaseUrl'), surrogateKeys: false, adapters: () => [varnish({ url: other.url })] });
+    try {
+      await fetch(`${other.url}/items/a`);
+      expect((await fetch(`${other.url}/items/a`)).headers.get('x-cache')).toBe('MISS');
+    } finally {
+      await bare.close();
+      await other.stop();
+    }
+  });
+
   it('keeps retrying while Varnish does not answer, and purges once it does: nothing lost', async () => {
     await get('/items/c');
     expect((await get('/items/c')).cache).toBe('HIT');
