@@ -1,4 +1,4 @@
-/** Writes generator/schema/x-cache.schema.json from the zod schema: `npx tsx generator/schema/publish.ts (from the repository root)`. */
+/** Writes generator/schema/x-cache.schema.json from the zod schema: `npx tsx --conditions=@cachegen/source generator/schema/publish.ts` (from the repository root). */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { xCacheJsonSchema } from './x-cache.js';

@@ -3,28 +3,51 @@
  * published as JSON Schema (generator/schema/x-cache.schema.json, exported as cachegen/x-cache.schema.json) so editors complete and check them.
  */
 import { z } from 'zod';
+import { issuesWithSuggestions, type PathIssue } from './did-you-mean.js';
+import { DURATION_FORMS, DURATION_PATTERN, durationSeconds } from './duration.js';
 
-const seconds = z.number({ error: 'must be a number of seconds' }).int('must be a whole number of seconds').min(0, 'must be 0 or more seconds');
+/** A duration in whole seconds: `300` or `"5m"` (s, m, h, d), parsed to seconds. */
+export const durationSchema = z
+  .union([
+    z.number().int('must be whole seconds').min(0, 'must be 0 or more seconds'),
+    z.string().regex(DURATION_PATTERN, `must be ${DURATION_FORMS}`),
+  ], { error: `must be ${DURATION_FORMS}` })
+  .transform((value, ctx) => {
+    const seconds = durationSeconds(value);
+    if (seconds === undefined) ctx.addIssue({ code: 'custom', message: 'is too long a duration' });
+    return seconds ?? z.NEVER;
+  });
+
 const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name (or "*")');
+const queryNames = z.array(z.string().min(1));
+
+/** `key`: an allow-list or an ignore-list of query parameters, exactly one of them. */
+const keySchema = z
+  .strictObject({
+    ignoreQuery: queryNames.describe('Query parameters left out of the key; globs such as "utm_*".'),
+    query: queryNames.describe('The only query parameters that make up the key.'),
+  })
+  .partial()
+  .refine((key) => (key.ignoreQuery === undefined) !== (key.query === undefined), {
+    message: 'must have exactly one of ignoreQuery: [names] or query: [names]',
+    // After an unknown field (a misspelt list) this would only repeat the problem.
+    when: (payload) => payload.issues.length === 0,
+  })
+  .describe('Which query parameters make up the cache key: an allow-list (query) or an ignore-list (ignoreQuery).');
 
 /** Fields shared by `x-cache` and `x-cache-defaults`. Unknown fields are errors (catches typos). */
 export const xCacheSchema = z
   .strictObject({
-    ttl: seconds.describe('Seconds the response stays fresh (Cache-Control max-age).'),
-    swr: seconds.describe('Seconds a stale response may be served while one background refresh runs (stale-while-revalidate).'),
-    staleIfError: seconds.describe('Seconds a stale response may be served when the origin fails (stale-if-error).'),
+    ttl: durationSchema.describe('How long the response stays fresh (Cache-Control max-age): seconds, or "5m" (s, m, h, d).'),
+    swr: durationSchema.describe('How long a stale response may be served while one background refresh runs (stale-while-revalidate).'),
+    staleIfError: durationSchema.describe('How long a stale response may be served when the origin fails (stale-if-error).'),
     scope: z.enum(['public', 'private']).describe('public: one entry shared by every caller; private: keyed by caller identity, never shared.'),
-    sMaxAge: seconds.describe('Shared-cache (CDN) freshness in seconds (s-maxage).'),
+    sMaxAge: durationSchema.describe('Shared-cache (CDN) freshness (s-maxage): seconds, or "1h".'),
     vary: z.array(headerName).describe('Request headers that change the response: part of the key and sent in Vary.'),
     tags: z.array(z.string().min(1)).describe('Tag templates for invalidation, e.g. "product:{id}", "item:{response.items[].id}".'),
     revalidate: z.boolean().describe('true: store, but send Cache-Control no-cache so clients revalidate with ETag.'),
     sensitive: z.boolean().describe('true: Cache-Control no-store; never stored in any tier.'),
-    key: z
-      .union([
-        z.strictObject({ ignoreQuery: z.array(z.string().min(1)).describe('Query parameters left out of the key; globs such as "utm_*".') }),
-        z.strictObject({ query: z.array(z.string().min(1)).describe('The only query parameters that make up the key.') }),
-      ], { error: 'must be { ignoreQuery: [names] } or { query: [names] }, not both' })
-      .describe('Which query parameters make up the cache key: an allow-list or an ignore-list.'),
+    key: keySchema,
   })
   .partial()
   .describe('Caching of a GET or HEAD operation by cachegen.');
@@ -40,33 +63,25 @@ export const xCacheDefaultsSchema = xCacheSchema.describe('Defaults merged under
 export type XCache = z.infer<typeof xCacheSchema>;
 
 /** One validation failure, with the path of the field inside the annotation. */
-export interface XCacheIssue {
-  path: Array<string | number>;
-  message: string;
-}
+export type XCacheIssue = PathIssue;
 
-/** Validates an annotation; returns the parsed value (invalid fields dropped) and the issues found. */
+/**
+ * Validates an annotation; returns the parsed value (durations in seconds) and the issues found.
+ * A field that is invalid is left out of the value, never replaced by a default: what the
+ * operation's policy becomes then is the IR's decision (it must fail closed).
+ */
 export function validateXCache(value: unknown): { value: XCache; issues: XCacheIssue[] } {
   const result = xCacheSchema.safeParse(value);
   if (result.success) return { value: result.data, issues: [] };
-  const issues = result.error.issues.map((issue) => ({
-    path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-    message: issue.code === 'unrecognized_keys' ? `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` : issue.message,
-    keys: issue.code === 'unrecognized_keys' ? issue.keys : undefined,
-  }));
-  // Keep every field that validates on its own, so one typo does not discard the whole annotation.
   const kept: Record<string, unknown> = {};
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const shape = xCacheSchema.shape as Record<string, z.ZodType>;
     for (const [field, fieldValue] of Object.entries(value)) {
-      const fieldSchema = shape[field];
-      if (fieldSchema?.safeParse(fieldValue).success) kept[field] = fieldValue;
+      const parsed = shape[field]?.safeParse(fieldValue);
+      if (parsed?.success) kept[field] = parsed.data;
     }
   }
-  return {
-    value: kept as XCache,
-    issues: issues.flatMap(({ path, message, keys }) => (keys ? keys.map((k) => ({ path: [...path, k], message })) : [{ path, message }])),
-  };
+  return { value: kept as XCache, issues: issuesWithSuggestions(xCacheSchema, result.error.issues, 'field') };
 }
 
 /** Validates `x-cache-invalidates`; issues carry the index of the bad entry. */
@@ -77,22 +92,46 @@ export function validateInvalidates(value: unknown): { value: string[]; issues: 
   return { value: valid, issues: result.error.issues.map((i) => ({ path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)), message: i.message })) };
 }
 
-/** The JSON Schema published for editors: definitions of the three extensions. */
-export function xCacheJsonSchema(): Record<string, unknown> {
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://cachegen.dev/x-cache.schema.json',
-    title: 'cachegen OpenAPI extensions',
-    description: 'x-cache (on GET/HEAD operations), x-cache-invalidates (on mutations) and x-cache-defaults (at the root).',
-    $defs: {
-      'x-cache': strip(z.toJSONSchema(xCacheSchema)),
-      'x-cache-invalidates': strip(z.toJSONSchema(xCacheInvalidatesSchema)),
-      'x-cache-defaults': strip(z.toJSONSchema(xCacheDefaultsSchema)),
+/** Every operation of a path item, where x-cache and x-cache-invalidates may stand. */
+const OPERATION_KEYS = ['get', 'head', 'options', 'trace', 'put', 'post', 'patch', 'delete'] as const;
+
+/** One extension as JSON Schema for editors (draft-07): what users write, so a duration is 300 or "5m". */
+function editorSchema(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, {
+    io: 'input',
+    target: 'draft-7',
+    override: ({ zodSchema, jsonSchema }) => {
+      // The refine that allows one list only, stated so editors check it too.
+      if (zodSchema === keySchema) jsonSchema.oneOf = [{ required: ['ignoreQuery'] }, { required: ['query'] }];
     },
-  };
+  });
+  const { $schema: _ignored, ...rest } = json as Record<string, unknown>;
+  return rest;
 }
 
-function strip(schema: Record<string, unknown>): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = schema;
-  return rest;
+/**
+ * The JSON Schema published for editors: an OpenAPI document as far as cachegen's extensions go.
+ * It follows `paths` to every operation and checks x-cache and x-cache-invalidates there, and
+ * x-cache-defaults at the root; everything else is left to OpenAPI tools. Map it to your spec
+ * files (docs/x-cache.md, editor support) for completion, hover text and errors as you type.
+ */
+export function xCacheJsonSchema(): Record<string, unknown> {
+  const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'cachegen extensions in an OpenAPI document',
+    description: 'x-cache (on GET/HEAD operations), x-cache-invalidates (on mutations) and x-cache-defaults (at the root); the rest of the document is not checked here.',
+    type: 'object',
+    properties: {
+      'x-cache-defaults': ref('x-cache-defaults'),
+      paths: { type: 'object', additionalProperties: ref('path-item') },
+    },
+    definitions: {
+      'path-item': { type: 'object', properties: Object.fromEntries(OPERATION_KEYS.map((key) => [key, ref('operation')])) },
+      operation: { type: 'object', properties: { 'x-cache': ref('x-cache'), 'x-cache-invalidates': ref('x-cache-invalidates') } },
+      'x-cache': editorSchema(xCacheSchema),
+      'x-cache-invalidates': editorSchema(xCacheInvalidatesSchema),
+      'x-cache-defaults': editorSchema(xCacheDefaultsSchema),
+    },
+  };
 }
