@@ -5,9 +5,4 @@ export default defineConfig({
   spec: './examples/catalog/openapi.yaml',
   output: './examples/catalog/generated',
   handlers: './examples/catalog/handlers',
-  runtime: {
-    l1: { maxBytes: 64 * 2 ** 20 },
-    l2: { redis: process.env.REDIS_URL },
-    keys: { secretEnv: 'CACHEGEN_KEY_SECRET' },
-  },
 });

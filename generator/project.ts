@@ -33,7 +33,7 @@ export async function resolveProjectConfig(options: ProjectOptions = {}): Promis
   if (options.config || !options.spec || findConfigFile(cwd)) {
     config = await loadConfig({ cwd, ...(options.config ? { file: options.config } : {}) });
   } else {
-    config = resolveConfig({ spec: options.spec, output: options.output ?? 'generated' }, cwd);
+    config = await resolveConfig({ spec: options.spec, output: options.output ?? 'generated' }, cwd);
   }
   if (options.spec) config.spec = resolvePath(cwd, options.spec);
   if (options.output) config.output = resolvePath(cwd, options.output);

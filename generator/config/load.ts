@@ -2,8 +2,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { validateRuleConfig } from '../lint/lint.js';
-import { configSchema, describeIssues } from './schema.js';
+import { configProblems } from './schema.js';
 import type { CacheGenConfig, ResolvedConfig } from './types.js';
 
 export const CONFIG_FILE_NAMES = ['cache.config.ts', 'cache.config.mts', 'cache.config.js', 'cache.config.mjs'];
@@ -38,14 +37,14 @@ async function importConfig(file: string): Promise<unknown> {
   }
 }
 
-/** Validates a config object and resolves its paths against `root`. */
-export function resolveConfig(raw: unknown, root: string, configFile?: string): ResolvedConfig {
-  const where = configFile ?? 'config';
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(`${where}: invalid config:\n  ${describeIssues(parsed.error).join('\n  ')}`);
-  const config = parsed.data as CacheGenConfig;
-  const ruleErrors = validateRuleConfig(config.lint?.rules ?? {});
-  if (ruleErrors.length) throw new ConfigError(`${where}: invalid config:\n  ${ruleErrors.join('\n  ')}`);
+/**
+ * Validates a config object (every section: options, lint rules, dashboard, cdc) and resolves its
+ * paths against `root`. Throws one ConfigError listing every problem, each with its option path.
+ */
+export async function resolveConfig(raw: unknown, root: string, configFile?: string): Promise<ResolvedConfig> {
+  const problems = await configProblems(raw);
+  if (problems.length) throw new ConfigError(`${configFile ?? 'config'}: invalid config:\n  ${problems.join('\n  ')}`);
+  const config = raw as CacheGenConfig;
   const resolved: ResolvedConfig = {
     ...config,
     spec: resolvePath(root, config.spec),

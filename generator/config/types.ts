@@ -1,5 +1,7 @@
 /** The shape of cache.config.ts. Paths are relative to the config file. */
+import type { CdcConfig } from '@cachegen/runtime/cdc';
 import type { RuleSeverityConfig } from '../lint/types.js';
+import type { DashboardConfig } from '../ops/config.js';
 
 export interface CacheGenConfig {
   /** The OpenAPI spec (YAML or JSON), e.g. `./openapi.yaml`. */
@@ -14,16 +16,10 @@ export interface CacheGenConfig {
     /** Per-rule level (`off` | `warn` | `error`) or `[level, options]`, like ESLint. */
     rules?: RuleSeverityConfig;
   };
-  /** Defaults the generated code passes to the runtime. */
-  runtime?: {
-    l1?: { maxEntries?: number; maxBytes?: number; policy?: 'tinylfu' | 'lru' };
-    l2?: { redis?: string };
-    keys?: { secretEnv?: string };
-  };
-  /** Change-data-capture mappings; validated by the CDC runtime (runtime/cdc). */
-  cdc?: unknown;
-  /** Dashboard settings; validated by the metrics runtime. */
-  dashboard?: unknown;
+  /** Change-data-capture mappings (docs/cdc.md); checked with the CDC runtime's own schema. */
+  cdc?: CdcConfig;
+  /** `cachegen dashboard` settings (docs/metrics.md). */
+  dashboard?: DashboardConfig;
 }
 
 /** A loaded config: paths absolute, plus where it came from. */

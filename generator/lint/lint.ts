@@ -1,5 +1,6 @@
 /** Runs the lint rules over the IR and returns problems sorted by file, line and column. */
 import type { IrDocument, SourceLocation } from '../ir/types.js';
+import { didYouMean } from '../schema/did-you-mean.js';
 import { irRules, rules } from './rules/index.js';
 import type { Problem, RuleLevel, RuleSeverityConfig, RuleSetting, Severity } from './types.js';
 
@@ -18,7 +19,8 @@ export function validateRuleConfig(config: RuleSeverityConfig): string[] {
   const errors: string[] = [];
   for (const [id, setting] of Object.entries(config)) {
     if (!ruleIds.includes(id)) {
-      errors.push(`lint.rules.${id}: unknown rule (rules: ${ruleIds.join(', ')})`);
+      const hint = didYouMean(id, ruleIds);
+      errors.push(`lint.rules.${id}: unknown rule${hint || ` (rules: ${ruleIds.join(', ')})`}`);
       continue;
     }
     const { options } = parseSetting(setting);

@@ -20,14 +20,14 @@ function project(config: string, fileName = 'cache.config.ts'): string {
 describe('loadConfig', () => {
   it('loads a TypeScript config that imports cachegen/config and resolves its paths', async () => {
     const dir = project(`import { defineConfig } from 'cachegen/config';
-const ttlMax: number = 3600;
+const ttlMax: string = '1h';
 export default defineConfig({
   spec: './api/openapi.yaml',
   output: './src/generated',
   handlers: './src/handlers',
   lint: { rules: { 'ttl-exceeds-max': ['error', { max: ttlMax }], 'missing-ttl': 'off' } },
-  runtime: { l1: { maxBytes: 1024 }, l2: { redis: 'redis://localhost:6379' }, keys: { secretEnv: 'CACHE_KEY_SECRET' } },
-  cdc: { anything: ['goes', 'to', 'the', 'cdc', 'schema'] },
+  cdc: { postgres: { tables: { products: { tags: ['product:{id}'] } } } },
+  dashboard: { title: 'Shop' },
 });
 `);
     const config = await loadConfig({ cwd: dir });
@@ -37,9 +37,9 @@ export default defineConfig({
       handlers: join(dir, 'src/handlers'),
       configFile: join(dir, 'cache.config.ts'),
       root: dir,
-      lint: { rules: { 'ttl-exceeds-max': ['error', { max: 3600 }], 'missing-ttl': 'off' } },
-      runtime: { l1: { maxBytes: 1024 } },
-      cdc: { anything: ['goes', 'to', 'the', 'cdc', 'schema'] },
+      lint: { rules: { 'ttl-exceeds-max': ['error', { max: '1h' }], 'missing-ttl': 'off' } },
+      cdc: { postgres: { tables: { products: { tags: ['product:{id}'] } } } },
+      dashboard: { title: 'Shop' },
     });
   });
 
@@ -49,12 +49,19 @@ export default defineConfig({
   });
 
   const bad: Array<[what: string, body: string, message: RegExp]> = [
-    ['a missing spec', `export default { output: 'out' }`, /spec: is required/],
-    ['a wrong type, by option path', `export default { spec: 'a', output: 'b', runtime: { l1: { maxBytes: 'lots' } } }`, /runtime\.l1\.maxBytes: /],
-    ['an unknown option', `export default { spec: 'a', output: 'b', runtme: {} }`, /runtme: unknown option/],
-    ['an unknown rule', `export default { spec: 'a', output: 'b', lint: { rules: { 'no-such-rule': 'error' } } }`, /lint\.rules\.no-such-rule: unknown rule/],
+    ['a missing spec', `export default { output: 'out' }`, /\n {2}spec: is required/],
+    ['a wrong type, by option path', `export default { spec: 'a', output: 'b', handlers: 5 }`, /\n {2}handlers: Invalid input: expected string/],
+    ['a required option of the wrong type', `export default { spec: 'a', output: 5 }`, /\n {2}output: must be a string: the folder generated files are written to/],
+    ['an unknown option, with the closest valid one', `export default { spec: 'a', outptu: 'b', output: 'b' }`, /\n {2}outptu: unknown option \(did you mean "output"\?\)/],
+    ['an unknown option with no close one', `export default { spec: 'a', output: 'b', runtime: {} }`, /\n {2}runtime: unknown option$/m],
+    ['an unknown rule, with the closest one', `export default { spec: 'a', output: 'b', lint: { rules: { 'ttl-exceed-max': 'error' } } }`, /lint\.rules\.ttl-exceed-max: unknown rule \(did you mean "ttl-exceeds-max"\?\)/],
+    ['an unknown rule with no close one', `export default { spec: 'a', output: 'b', lint: { rules: { 'no-such-rule': 'error' } } }`, /lint\.rules\.no-such-rule: unknown rule \(rules: no-cache-on-mutation, /],
     ['a bad level', `export default { spec: 'a', output: 'b', lint: { rules: { 'vary-star': 'fatal' } } }`, /lint\.rules\.vary-star: must be "off", "warn", "error"/],
-    ['bad rule options', `export default { spec: 'a', output: 'b', lint: { rules: { 'ttl-exceeds-max': ['warn', { max: -1 }] } } }`, /lint\.rules\.ttl-exceeds-max: max must be a positive integer/],
+    ['a negative duration in rule options', `export default { spec: 'a', output: 'b', lint: { rules: { 'ttl-exceeds-max': ['warn', { max: -1 }] } } }`, /lint\.rules\.ttl-exceeds-max: max must be a duration above 0: whole seconds \(300\) or a duration such as "5m"/],
+    ['a duration without its unit', `export default { spec: 'a', output: 'b', lint: { rules: { 'ttl-exceeds-max': ['warn', { max: '5 minutes' }] } } }`, /lint\.rules\.ttl-exceeds-max: max must be a duration above 0/],
+    ['a dashboard typo', `export default { spec: 'a', output: 'b', dashboard: { titel: 'Shop' } }`, /dashboard\.titel: unknown option \(did you mean "title"\?\)/],
+    ['a cdc typo, deep', `export default { spec: 'a', output: 'b', cdc: { postgres: { tables: { products: { tags: ['x'], tabelTag: 'p' } } } } }`, /cdc\.postgres\.tables\.products\.tabelTag: unknown option \(did you mean "tableTag"\?\)/],
+    ['a bad tag template in cdc, by index', `export default { spec: 'a', output: 'b', cdc: { postgres: { tables: { products: { tags: ['ok', 'product:{id'] } } } } }`, /cdc\.postgres\.tables\.products\.tags\[1\]: /],
     ['a syntax error', `export default {`, /cache\.config\.ts: cannot be loaded/],
   ];
   it.each(bad)('names %s', async (_what, body, message) => {
@@ -63,6 +70,28 @@ export default defineConfig({
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toMatch(message);
     expect((error as Error).message).toContain(join(dir, 'cache.config.ts'));
+  });
+
+  it('reports every problem of every section in one run, each on its own line with its path', async () => {
+    const dir = project(`export default {
+  output: 5,
+  handler: './src/handlers',
+  lint: { rules: { 'ttl-exceeds-max': ['warn', { max: 'forever' }], 'vary-star': 'loud' } },
+  dashboard: { prefix: '9bad' },
+  cdc: { postgres: { tables: {} } },
+};
+`);
+    const message = ((await loadConfig({ cwd: dir }).catch((e: unknown) => e)) as Error).message;
+    expect(message.split('\n').slice(1).map((line) => line.trim().split(':')[0])).toEqual([
+      'spec',
+      'output',
+      'lint.rules.vary-star',
+      'handler',
+      'lint.rules.ttl-exceeds-max',
+      'dashboard.prefix',
+      'cdc.postgres.tables',
+    ]);
+    expect(message).toContain('handler: unknown option (did you mean "handlers"?)');
   });
 
   it('names the files it tried when there is no config', async () => {
@@ -78,6 +107,18 @@ export default defineConfig({
 });
 
 describe('loadProject', () => {
+  it('reads a rule\'s duration option in seconds or with a unit', async () => {
+    const spec = JSON.stringify(fixture('rules/ttl-exceeds-max.bad.yaml')); // ttl 7 days, sMaxAge 30 days
+    const limit = async (max: string | number) => {
+      const dir = project(`export default { spec: ${spec}, output: 'out', lint: { rules: { 'ttl-exceeds-max': ['error', { max: ${JSON.stringify(max)} }] } } };\n`);
+      return (await loadProject({ cwd: dir })).problems.map((p) => p.message.match(/sets (\w+)/)?.[1]);
+    };
+    expect(await limit('7d')).toEqual(['sMaxAge']);
+    expect(await limit(604_800)).toEqual(['sMaxAge']);
+    expect(await limit('6d')).toEqual(['ttl', 'sMaxAge']);
+    expect(await limit('30d')).toEqual([]);
+  });
+
   it('applies the config\'s rule levels', async () => {
     const dir = project(`export default { spec: ${JSON.stringify(fixture('rules/ttl-exceeds-max.bad.yaml'))}, output: 'out', lint: { rules: { 'ttl-exceeds-max': 'error' } } };\n`);
     const { problems, ir, config } = await loadProject({ cwd: dir });
