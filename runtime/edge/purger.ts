@@ -224,10 +224,20 @@ class Worker {
 
   private async purgeWithTimeout(batch: Batch): Promise<void> {
     const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.s.timeoutMs)]);
-    if (!batch.all) return this.adapter.purge(batch.tags, signal);
-    if (this.adapter.purgeAll) return this.adapter.purgeAll(signal);
+    if (!batch.all) return this.bounded(() => this.adapter.purge(batch.tags, signal), signal);
+    if (this.adapter.purgeAll) return this.bounded(() => this.adapter.purgeAll!(signal), signal);
     // No way to purge everything: the dropped tags' entries live until their s-maxage. Said loudly, once per overflow.
     this.s.logger.warn(`cachegen edge: more than ${this.s.maxPending} tags waited for ${this.adapter.name}, which cannot purge everything; their entries expire with their s-maxage`);
+  }
+
+  /** The adapter's call, given up when the signal fires even if the adapter ignores it (a worker never hangs). */
+  private bounded(call: () => Promise<void>, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => reject(new Error(`${this.adapter.name}: no confirmation within ${this.s.timeoutMs} ms`));
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      Promise.resolve().then(call).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   private async handOverUnsent(): Promise<void> {

@@ -103,6 +103,18 @@ describe('your own adapter', () => {
     expect(seen).toEqual([['x', 'y']]);
   });
 
+  it('gives up on one that never answers and ignores the signal, and retries it', async () => {
+    let calls = 0;
+    const observer = purgeRecorder();
+    const p = purger({
+      adapters: [{ name: 'stuck', purge: () => (++calls === 1 ? new Promise<void>(() => {}) : Promise.resolve()) }],
+      observer, timeoutMs: 50, retry: { minMs: 5, maxMs: 20 }, logger: { warn() {} },
+    });
+    await p.purge(['x']);
+    await p.drained();
+    expect([calls, observer.count('failed'), observer.count('sent')]).toEqual([2, 1, 1]);
+  });
+
   it('refuses adapters without a purge function, or two with one name', () => {
     expect(() => createEdgePurger({ adapters: [] })).toThrow(/at least one/);
     expect(() => createEdgePurger({ adapters: [{ name: 'a' } as never] })).toThrow(/adapters\[0\] needs a purge/);
