@@ -14,6 +14,9 @@ import { INSTALL_FLAGS, packPackages, repo, run, scratchEnv, type Tarballs } fro
 
 const page = readFileSync(join(repo, 'docs/getting-started.md'), 'utf8');
 
+/** The runtime's subpaths whose peers the app has (fastify) or that need none at load. */
+const RUNTIME_SUBPATHS = ['@cachegen/runtime', '@cachegen/runtime/fastify', '@cachegen/runtime/edge'];
+
 /** The commands this test runs, written as the page writes them. */
 const STEPS = {
   newApp: 'npm init -y && npm pkg set type=module',
@@ -120,6 +123,33 @@ describe('docs/getting-started.md from an empty folder, on the packed packages',
         .then((value) => console.log(JSON.stringify({ value, reply: typeof reply })));`;
     const out = await run('node', ['--input-type=commonjs', '-e', script], app);
     expect(JSON.parse(out)).toEqual({ value: 'loaded once', reply: 'function' });
+  });
+
+  it('names the package to install when a feature needs a missing optional peer', async () => {
+    const script = `
+      const { createCache } = require('@cachegen/runtime');
+      const failures = [];
+      try { createCache({ l2: { redis: 'redis://127.0.0.1:1' } }); } catch (e) { failures.push([e.code, e.message]); }
+      import('@cachegen/runtime/prometheus').catch((e) => failures.push([e.code, e.message]))
+        .then(() => console.log(JSON.stringify(failures)));`;
+    const failures = JSON.parse(await run('node', ['--input-type=commonjs', '-e', script], app)) as Array<[string, string]>;
+    expect(failures).toHaveLength(2);
+    expect(failures[0]![0]).toBe('CACHEGEN_MISSING_PEER');
+    expect(failures[0]![1]).toContain('npm i ioredis');
+    expect(failures[1]![0]).toBe('CACHEGEN_MISSING_PEER');
+    expect(failures[1]![1]).toContain('npm i prom-client');
+  });
+
+  it('exposes the entry points the docs name: cachegen, cachegen/config, the Redocly plugin, the x-cache JSON Schema, the runtime subpaths', async () => {
+    const script = `
+      const schema = require('cachegen/x-cache.schema.json');
+      Promise.all(['cachegen', 'cachegen/config', 'cachegen/redocly', ...${JSON.stringify(RUNTIME_SUBPATHS)}].map((name) => import(name).then((m) => [name, Object.keys(m).length > 0])))
+        .then((loaded) => console.log(JSON.stringify({ schema: Object.keys(schema.definitions), loaded: Object.fromEntries(loaded) })));`;
+    const out = JSON.parse(await run('node', ['--input-type=commonjs', '-e', script], app)) as { schema: string[]; loaded: Record<string, boolean> };
+    expect(out.schema).toContain('x-cache');
+    expect(Object.values(out.loaded).every(Boolean), JSON.stringify(out.loaded)).toBe(true);
+    // docs/cli.md: redocly.yaml names the plugin by this path.
+    expect(existsSync(join(app, 'node_modules/cachegen/dist/lint/redocly-plugin.js'))).toBe(true);
   });
 
   it('init writes the config the page shows; lint passes; generate writes the files and the handler stubs', async () => {
