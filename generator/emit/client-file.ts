@@ -6,7 +6,7 @@ import type { ClientOperation } from '@cachegen/runtime';
 import type { IrDocument, IrOperation } from '../ir/types.js';
 import { doNotEditHeader } from './header.js';
 import { requestTypes, successBodyType, typeRoots } from './operation-shape.js';
-import { codeLiteral, quote } from './source-file.js';
+import { codeLiteral, commentText, quote } from './source-file.js';
 
 function clientOperation(op: IrOperation): ClientOperation {
   const out: ClientOperation = { method: op.method.toUpperCase(), path: op.path, invalidates: op.invalidates.map((t) => ({ source: t.source, parts: t.parts })) };
@@ -28,18 +28,18 @@ function argsType(op: IrOperation): { type: string; optional: boolean } {
 }
 
 function methodDoc(op: IrOperation): string {
-  return `${op.method.toUpperCase()} ${op.path}${op.summary ? `: ${op.summary}` : ''}`;
+  return commentText(`${op.method.toUpperCase()} ${op.path}${op.summary ? `: ${op.summary}` : ''}`);
 }
 
 /** Adds client.ts to the project and returns its text. */
 export function emitClient(ir: IrDocument, runtimeImport: string): string {
   const operations = ir.operations.filter((op) => op.method !== 'trace');
   const roots = typeRoots(operations);
-  const table = Object.fromEntries(operations.map((op) => [op.operationId, clientOperation(op)]));
+  const table = Object.fromEntries(operations.map((op) => [op.name, clientOperation(op)]));
   const methods = operations.map((op) => {
     const args = argsType(op);
     const param = args.optional ? `args: ${args.type} = {}` : `args: ${args.type}`;
-    return `    /** ${methodDoc(op).replace(/\*\//g, '*\\/')} */\n    ${op.operationId}: (${param}): Promise<${successBodyType(op)}> => call(${quote(op.operationId)}, args),`;
+    return `    /** ${methodDoc(op)} */\n    ${op.name}: (${param}): Promise<${successBodyType(op)}> => call(${quote(op.name)}, args),`;
   });
   const generated = [
     `import { createCaller, type ClientOperation, type ClientOptions } from ${quote(runtimeImport)};`,

@@ -4,6 +4,7 @@
  * openapi-typescript `operations` interface.
  */
 import type { IrOperation, IrResponse } from '../ir/types.js';
+import { quote } from './source-file.js';
 
 const JSON_MEDIA = /^application\/(.+\+)?json$/;
 
@@ -32,26 +33,22 @@ export function isJsonMedia(type: string | undefined): boolean {
   return type !== undefined && JSON_MEDIA.test(type);
 }
 
-function literal(text: string): string {
-  return JSON.stringify(text).replace(/'/g, "\\'").replace(/^"|"$/g, "'");
-}
-
-/** openapi-typescript lists operations with an operationId in `operations`; the others only under `paths`. */
+/** The operation's type in types.ts, where every operation is listed under its name (see types-file.ts). */
 function opRef(op: IrOperation): string {
-  return op.operationIdDerived
-    ? `paths[${literal(op.path)}][${literal(op.method)}]`
-    : `operations[${literal(op.operationId)}]`;
+  return `operations[${quote(op.name)}]`;
 }
 
-/** Which of openapi-typescript's `operations` / `paths` the generated types refer to. */
+/** The types.ts interfaces the generated types of these operations refer to (`operations`, or none). */
 export function typeRoots(ops: readonly IrOperation[]): string[] {
-  const roots = new Set<string>();
-  for (const op of ops) roots.add(op.operationIdDerived ? 'paths' : 'operations');
-  return [...roots].sort();
+  const refers = ops.some((op) => {
+    const t = requestTypes(op);
+    return [t.path, t.query, t.header, t.body, successBodyType(op)].some((type) => type?.includes('operations['));
+  });
+  return refers ? ['operations'] : [];
 }
 
 function statusIndex(status: string): string {
-  return /^\d+$/.test(status) ? status : literal(status);
+  return /^\d+$/.test(status) ? status : quote(status);
 }
 
 /** TypeScript type of the success body (`void` when there is none). */
@@ -60,7 +57,7 @@ export function successBodyType(op: IrOperation): string {
   const media = mediaTypeOf(response?.content);
   if (!response || !media) return 'void';
   if (!isJsonMedia(media)) return 'string | Buffer';
-  return `${opRef(op)}['responses'][${statusIndex(response.status)}]['content'][${literal(media)}]`;
+  return `${opRef(op)}['responses'][${statusIndex(response.status)}]['content'][${quote(media)}]`;
 }
 
 function hasParams(op: IrOperation, where: 'path' | 'query' | 'header'): boolean {
@@ -76,7 +73,7 @@ export function requestTypes(op: IrOperation): { path?: string; query?: string; 
   if (hasParams(op, 'header')) out.header = `NonNullable<${parameters}['header']>`;
   const media = mediaTypeOf(op.requestBody?.content);
   if (op.requestBody && media) {
-    out.body = isJsonMedia(media) ? `NonNullable<${opRef(op)}['requestBody']>['content'][${literal(media)}]` : 'string | Buffer';
+    out.body = isJsonMedia(media) ? `NonNullable<${opRef(op)}['requestBody']>['content'][${quote(media)}]` : 'string | Buffer';
     out.bodyRequired = op.requestBody.required;
   }
   return out;
@@ -91,6 +88,3 @@ export function fastifyUrl(path: string): string {
 export function isMutation(op: IrOperation): boolean {
   return op.method === 'post' || op.method === 'put' || op.method === 'patch' || op.method === 'delete';
 }
-
-/** A string literal in single quotes, as the generated files write them. */
-export { literal as tsString };

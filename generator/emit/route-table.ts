@@ -50,7 +50,7 @@ function tagSpec(t: TagTemplate): TagTemplateSpec {
 export function operationSpec(op: IrOperation): OperationSpec {
   const media = mediaTypeOf(successResponse(op)?.content) ?? 'application/json';
   const spec: OperationSpec = {
-    operationId: op.operationId,
+    operationId: op.name,
     method: op.method.toUpperCase() as RouteMethod,
     url: fastifyUrl(op.path),
     schema: routeSchemas(op),

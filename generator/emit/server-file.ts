@@ -7,7 +7,7 @@ import type { IrDocument, IrOperation } from '../ir/types.js';
 import { doNotEditHeader } from './header.js';
 import { requestTypes, successBodyType, typeRoots } from './operation-shape.js';
 import { routeTable, sharedSchemas } from './route-table.js';
-import { codeLiteral, printFile } from './source-file.js';
+import { codeLiteral, commentText, printFile } from './source-file.js';
 
 function handlerDoc(op: IrOperation): string {
   const lines = [`${op.method.toUpperCase()} ${op.path}${op.summary ? `: ${op.summary}` : ''}`];
@@ -15,7 +15,7 @@ function handlerDoc(op: IrOperation): string {
   if (p?.sensitive) lines.push('Never cached (x-cache sensitive).');
   else if (p) lines.push(`Cached: ttl ${p.ttl}s${p.swr ? `, swr ${p.swr}s` : ''}, ${p.scope}${p.tags.length ? `, tags ${p.tags.join(' ')}` : ''}.`);
   if (op.invalidates.length > 0) lines.push(`Invalidates ${op.invalidates.map((t) => t.source).join(' ')} after success.`);
-  return lines.join('\n');
+  return lines.map(commentText).join('\n');
 }
 
 function handlerSignature(op: IrOperation): string {
@@ -51,7 +51,7 @@ export function emitServer(project: Project, ir: IrDocument, runtimeImport: stri
       name: 'Handlers',
       isExported: true,
       docs: ['Your implementation of the API: one function per operationId. Return the body, or `reply(status, body, headers)`.'],
-      properties: operations.map((op) => ({ name: op.operationId, type: handlerSignature(op), docs: [handlerDoc(op)] })),
+      properties: operations.map((op) => ({ name: op.name, type: handlerSignature(op), docs: [handlerDoc(op)] })),
     },
   );
   const file = project.createSourceFile('server.ts', { statements }, { overwrite: true });

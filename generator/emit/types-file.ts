@@ -1,11 +1,61 @@
-/** types.ts: TypeScript types of the whole spec, by openapi-typescript from the bundled document. */
+/**
+ * types.ts: TypeScript types of the whole spec, by openapi-typescript from the bundled document.
+ *
+ * openapi-typescript turns keys into JSON pointers and decodes them again as URI fragments, so a
+ * `%` that is no escape makes it throw and a `#` can file a schema or an operation under another
+ * name. It therefore reads a copy in which every operationId is the operation's generated name
+ * (the key the other generated files use: `operations['findPetById']`) and every `%` and `#` of
+ * every string is a placeholder character, put back in the printed text.
+ */
 import openapiTS, { astToString } from 'openapi-typescript';
+import { fromPointer, toPointer } from '../load/pointer.js';
+import { resolveSchema } from '../ir/schema-walk.js';
 import type { IrDocument } from '../ir/types.js';
 import { doNotEditHeader } from './header.js';
 
+type Obj = Record<string, unknown>;
+
+/** Two characters the document does not contain, to stand for `%` and `#` (from the private use area). */
+function placeholderCharacters(text: string): [percent: string, hash: string] {
+  const free: string[] = [];
+  for (let code = 0xe000; free.length < 2; code++) if (!text.includes(String.fromCharCode(code))) free.push(String.fromCharCode(code));
+  return [free[0]!, free[1]!];
+}
+
+/**
+ * A deep copy of `value` with `%` and `#` replaced in every key and string. Local pointers (`$ref`s,
+ * discriminator mappings) are decoded, swapped segment by segment and encoded again, so they still
+ * point where they did.
+ */
+function withPlaceholders(value: unknown, swap: (text: string) => string): unknown {
+  if (typeof value === 'string') return value.startsWith('#/') ? toPointer(fromPointer(value).map(swap)) : swap(value);
+  if (Array.isArray(value)) return value.map((item) => withPlaceholders(item, swap));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Obj = {};
+  for (const [key, item] of Object.entries(value)) out[swap(key)] = withPlaceholders(item, swap);
+  return out;
+}
+
+/** The document openapi-typescript reads, and how to turn its output back into the spec's strings. */
+function documentForTypes(ir: IrDocument): { document: Obj; restore: (text: string) => string } {
+  const document = structuredClone(ir.bundled);
+  const paths = (document.paths ?? {}) as Obj;
+  for (const op of ir.operations) {
+    const operation = resolveSchema(document, paths[op.path])?.[op.method];
+    if (operation && typeof operation === 'object') (operation as Obj).operationId = op.name;
+  }
+  const json = JSON.stringify(document);
+  if (!json.includes('%') && !json.includes('#')) return { document, restore: (text) => text };
+  const [percent, hash] = placeholderCharacters(json);
+  const swap = (text: string) => text.replace(/%/g, percent).replace(/#/g, hash);
+  const copy = withPlaceholders(document, swap) as Obj;
+  return { document: copy, restore: (text) => text.split(percent).join('%').split(hash).join('#') };
+}
+
 /** The text of types.ts. */
 export async function emitTypes(ir: IrDocument): Promise<string> {
-  const nodes = await openapiTS(structuredClone(ir.bundled) as never, { silent: true });
-  const text = astToString(nodes).replace(/\r\n/g, '\n').replace(/\s+$/, '');
+  const { document, restore } = documentForTypes(ir);
+  const nodes = await openapiTS(document as never, { silent: true });
+  const text = restore(astToString(nodes).replace(/\r\n/g, '\n').replace(/\s+$/, ''));
   return doNotEditHeader(ir) + text + '\n';
 }

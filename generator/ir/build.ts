@@ -6,6 +6,7 @@
 import type { LoadedSpec } from '../load/load-spec.js';
 import { validateInvalidates, validateXCache, type XCache, type XCacheIssue } from '../schema/x-cache.js';
 import { identitySources } from './identity.js';
+import { assignNames } from './names.js';
 import { deriveOperationId } from './operation-id.js';
 import { effectivePolicy } from './policy.js';
 import { resolveSchema } from './schema-walk.js';
@@ -87,6 +88,7 @@ export function buildIr(spec: LoadedSpec): IrDocument {
     }
   }
   assignUniqueIds(b, operations);
+  assignNames(operations);
 
   return {
     openapiVersion: spec.openapiVersion,
@@ -109,6 +111,7 @@ function buildOperation(b: Builder, path: string, item: Obj, method: HttpMethod,
   const operation: IrOperation = {
     operationId: explicitId ?? deriveOperationId(method, path),
     operationIdDerived: !explicitId,
+    name: '',
     method,
     path,
     tags: Array.isArray(op.tags) ? op.tags.filter((t): t is string => typeof t === 'string') : [],

@@ -73,6 +73,11 @@ export interface IrOperation {
   operationId: string;
   /** True when the spec had no operationId and one was derived from method and path. */
   operationIdDerived: boolean;
+  /**
+   * The operation's name in generated code (handler, client method, metrics endpoint): its
+   * operationId as a camelCase identifier, unique in the document (generator/ir/names.ts).
+   */
+  name: string;
   method: HttpMethod;
   /** OpenAPI path template, e.g. `/products/{id}`. */
   path: string;
