@@ -8,7 +8,7 @@ import { validateInvalidates, validateXCache, type XCache, type XCacheIssue } fr
 import { identitySources } from './identity.js';
 import { assignNames } from './names.js';
 import { deriveOperationId } from './operation-id.js';
-import { effectivePolicy } from './policy.js';
+import { effectivePolicy, failClosedPolicy } from './policy.js';
 import { resolveSchema } from './schema-walk.js';
 import { parseTagTemplate } from '@cachegen/runtime';
 import type {
@@ -38,6 +38,8 @@ function isObject(value: unknown): value is Obj {
 class Builder {
   readonly diagnostics: IrDiagnostic[] = [];
   readonly securitySchemes: Obj;
+  /** True when x-cache-defaults has an error: every x-cache under it then fails closed. */
+  defaultsInvalid = false;
   constructor(readonly spec: LoadedSpec) {
     const components = isObject(spec.bundled.components) ? spec.bundled.components : {};
     this.securitySchemes = isObject(components.securitySchemes) ? components.securitySchemes : {};
@@ -75,6 +77,7 @@ export function buildIr(spec: LoadedSpec): IrDocument {
     const result = validateXCache(bundled['x-cache-defaults']);
     b.reportIssues(result.issues, ['x-cache-defaults'], 'x-cache-defaults');
     defaults = result.value;
+    b.defaultsInvalid = result.issues.length > 0;
   }
 
   const operations: IrOperation[] = [];
@@ -127,7 +130,7 @@ function buildOperation(b: Builder, path: string, item: Obj, method: HttpMethod,
   if (body) {
     operation.requestBody = { required: body.required === true, content: buildContent(b, body.content), location: b.at([...base, 'requestBody']) };
   }
-  if (op['x-cache'] !== undefined) operation.cache = buildCache(b, op['x-cache'], base, defaults);
+  if (op['x-cache'] !== undefined) operation.cache = buildCache(b, op['x-cache'], base, defaults, operation.security.schemes.length > 0);
   if (op['x-cache-invalidates'] !== undefined) {
     operation.invalidatesDeclared = true;
     const where = [...base, 'x-cache-invalidates'];
@@ -140,6 +143,7 @@ function buildOperation(b: Builder, path: string, item: Obj, method: HttpMethod,
   return operation;
 }
 
+/** Parses one tag template; a malformed one is reported and yields none. */
 function parseTags(b: Builder, source: string, segments: Segment[]): TagTemplate[] {
   const parsed = parseTagTemplate(source);
   if ('error' in parsed) {
@@ -149,21 +153,29 @@ function parseTags(b: Builder, source: string, segments: Segment[]): TagTemplate
   return [{ source, parts: parsed.parts, location: b.at(segments) }];
 }
 
-function buildCache(b: Builder, raw: unknown, base: Segment[], defaults: XCache): IrCache {
+/**
+ * The operation's cache: its x-cache over the document defaults. Any error in either (a field
+ * that fails the schema, an unknown field, a malformed tag template) makes the whole policy the
+ * fail-closed one, in the IR itself, so no later step (not even `generate --force`) can emit a
+ * default in place of what the author meant.
+ */
+function buildCache(b: Builder, raw: unknown, base: Segment[], defaults: XCache, secured: boolean): IrCache {
   const where = [...base, 'x-cache'];
   const result = validateXCache(raw);
   b.reportIssues(result.issues, where, 'x-cache');
   const own = result.value;
-  const policy = effectivePolicy(defaults, own);
+  const merged = effectivePolicy(defaults, own);
   const explicit = Object.keys(own) as Array<keyof CachePolicy>;
   const fields: IrCache['fields'] = {};
-  for (const field of Object.keys(policy) as Array<keyof CachePolicy>) {
+  for (const field of Object.keys(merged) as Array<keyof CachePolicy>) {
     if (field in own) fields[field] = b.at([...where, field]);
     else if (field in defaults) fields[field] = b.at(['x-cache-defaults', field]);
   }
   const tagBase = 'tags' in own ? [...where, 'tags'] : ['x-cache-defaults', 'tags'];
-  const tags = policy.tags.flatMap((source, index) => parseTags(b, source, [...tagBase, index]));
-  return { policy, tags, location: b.at(where), fields, explicit };
+  const tags = merged.tags.flatMap((source, index) => parseTags(b, source, [...tagBase, index]));
+  const invalid = result.issues.length > 0 || b.defaultsInvalid || tags.length < merged.tags.length;
+  if (invalid) return { policy: failClosedPolicy(secured), tags: [], location: b.at(where), fields, explicit, invalid };
+  return { policy: merged, tags, location: b.at(where), fields, explicit, invalid };
 }
 
 function buildParameters(b: Builder, path: string, item: Obj, method: HttpMethod): IrParameter[] {

@@ -32,3 +32,12 @@ export function effectivePolicy(defaults: XCache, own: XCache): CachePolicy {
   if (merged.sMaxAge !== undefined) policy.sMaxAge = merged.sMaxAge;
   return policy;
 }
+
+/**
+ * The policy of an operation whose x-cache (or the x-cache-defaults under it) has an error:
+ * stored nowhere and answered with `no-store`, and private when the operation has security.
+ * A bad annotation never falls back to a default that could share a response (docs/x-cache.md).
+ */
+export function failClosedPolicy(secured: boolean): CachePolicy {
+  return { ...POLICY_DEFAULTS, scope: secured ? 'private' : 'public', vary: [], tags: [], key: {}, sensitive: true };
+}

@@ -67,6 +67,11 @@ export interface IrCache {
   fields: Partial<Record<keyof CachePolicy, SourceLocation>>;
   /** Fields the operation wrote itself (the rest came from x-cache-defaults). */
   explicit: Array<keyof CachePolicy>;
+  /**
+   * True when the annotation (or x-cache-defaults) has an error. The policy is then the
+   * fail-closed one: never stored, `no-store`, private when the operation has security.
+   */
+  invalid: boolean;
 }
 
 export interface IrOperation {

@@ -1,5 +1,5 @@
 /**
- * The generator against hostile specs (#11, item 4).
+ * The generator against hostile specs (#11, items 4 and 16).
  *
  * Item 4: a spec string (operationId, path, parameter and property names, summaries and
  * descriptions, tag templates, enum values, schema names, title) reaches generated source only as
@@ -7,15 +7,21 @@
  * tree holds no statement, call or name the generator does not write itself (a string that broke
  * out of its literal or comment would add one); and importing it runs nothing and hands back the
  * spec's strings unchanged. Hand-made attacks first, then random strings (fast-check).
+ *
+ * Item 16: an invalid x-cache means "not cached" (private when the operation has security), in the
+ * IR itself: `generate --force` cannot turn a typo into the public default.
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import fc from 'fast-check';
+import Fastify from 'fastify';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIr, loadSpec } from 'cachegen';
+import { createCache } from '@cachegen/runtime';
 import { emit, emitHandlerStubs } from '../../generator/emit/index.js';
+import { main } from '../../generator/cli/main.js';
 import { compileErrors } from '../codegen/compile.js';
 
 const tmp = fileURLToPath(new URL(`./.tmp/generator-${process.pid}/`, import.meta.url));
@@ -262,4 +268,78 @@ describe('spec strings reach generated code only as data (#11 item 4)', () => {
     const planted = fc.record(roles).filter((p) => p.operationId !== p.otherOperationId && new Set([p.pathParam, p.queryParam, p.headerParam.toLowerCase()]).size === 3);
     await fc.assert(fc.asyncProperty(planted, async (p) => { expect(await injectionProblems(p)).toEqual([]); }), { numRuns: 5 });
   }, 600_000);
+});
+
+/** Runs `cachegen generate --force` on a spec and imports the server's operation table. */
+async function forceGenerate(spec: Record<string, unknown>): Promise<{ dir: string; table: Array<{ operationId: string; cache?: { policy: Record<string, unknown> } }> }> {
+  const dir = join(tmp, `force-${++runs}`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'spec.json'), JSON.stringify(spec));
+  const sink = { write: () => true } as unknown as NodeJS.WritableStream;
+  const code = await main(['generate', '--spec', 'spec.json', '--out', 'out', '--force'], { stdout: sink, stderr: sink, cwd: dir });
+  expect(code).toBe(0);
+  const server = (await import(pathToFileURL(join(dir, 'out/server.ts')).href)) as { operationTable: Awaited<ReturnType<typeof forceGenerate>>['table'] };
+  return { dir, table: server.operationTable };
+}
+
+function withCache(xCache: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Accounts', version: '1' },
+    security: [{ bearer: [] }],
+    ...extra,
+    paths: {
+      '/me': {
+        get: {
+          operationId: 'getMe',
+          'x-cache': xCache,
+          responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' } } } } } } },
+        },
+      },
+      '/public': {
+        get: { operationId: 'getPublic', security: [], 'x-cache': xCache, responses: { '200': { description: 'ok' } } },
+      },
+    },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+  };
+}
+
+describe('an invalid x-cache fails closed, whatever --force (#11 item 16)', () => {
+  const invalid: Array<[what: string, xCache: unknown, extra?: Record<string, unknown>]> = [
+    ['scope: privat', { ttl: 60, scope: 'privat' }],
+    ['an unknown field (scpoe: private)', { ttl: 60, scpoe: 'private' }],
+    ['a vary header that is no header name', { ttl: 60, vary: ['X Tenant'] }],
+    ['a malformed tag template', { ttl: 60, tags: ['user:{id'] }],
+    ['ttl as a string', { ttl: '60', scope: 'private' }],
+    ['x-cache that is not an object', 60],
+    ['an error in x-cache-defaults', { ttl: 60 }, { 'x-cache-defaults': { scope: 'privat' } }],
+  ];
+
+  it.each(invalid)('%s: never stored; private when the operation has security', async (_, xCache, extra) => {
+    const { table } = await forceGenerate(withCache(xCache, extra));
+    const me = table.find((op) => op.operationId === 'getMe')!;
+    const open = table.find((op) => op.operationId === 'getPublic')!;
+    expect(me.cache?.policy).toMatchObject({ sensitive: true, scope: 'private' });
+    expect(open.cache?.policy).toMatchObject({ sensitive: true });
+  }, 120_000);
+
+  it('serves every caller from the origin with no-store', async () => {
+    const { dir } = await forceGenerate(withCache({ ttl: 60, scope: 'privat' }));
+    const routes = ((await import(pathToFileURL(join(dir, 'out/server.ts')).href)) as { default: never }).default;
+    const cache = createCache({ namespace: `adversarial-generator-${process.pid}` });
+    const app = Fastify();
+    let calls = 0;
+    const handlers = { getMe: async (request: { headers: Record<string, string> }) => ({ id: `${request.headers.authorization}#${++calls}` }), getPublic: async () => ({}) };
+    await app.register(routes, { handlers, cache, secret: 'test-secret' } as never);
+    try {
+      const alice = await app.inject({ url: '/me', headers: { authorization: 'Bearer alice' } });
+      const bob = await app.inject({ url: '/me', headers: { authorization: 'Bearer bob' } });
+      const aliceAgain = await app.inject({ url: '/me', headers: { authorization: 'Bearer alice' } });
+      expect([alice.json(), bob.json(), aliceAgain.json()]).toEqual([{ id: 'Bearer alice#1' }, { id: 'Bearer bob#2' }, { id: 'Bearer alice#3' }]);
+      for (const response of [alice, bob, aliceAgain]) expect(response.headers['cache-control']).toBe('no-store');
+    } finally {
+      await app.close();
+      await cache.close();
+    }
+  }, 120_000);
 });

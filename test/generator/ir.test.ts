@@ -99,6 +99,13 @@ describe('buildIr on the catalog spec', () => {
     expect(identity('referenced')).toEqual([{ in: 'header', name: 'x-api-key' }]);
   });
 
+  it('gives an annotation with any error the fail-closed policy, marked invalid', async () => {
+    const cache = (await ir('rules/valid-x-cache.bad.yaml')).operations.find((o) => o.method === 'get')!.cache!;
+    expect(cache.invalid).toBe(true);
+    expect(cache.policy).toMatchObject({ sensitive: true, scope: 'public', ttl: 0, tags: [], vary: [] });
+    expect(op(await ir('safe/catalog.yaml'), 'getProduct').cache!.invalid).toBe(false);
+  });
+
   it('merges path-level parameters and keeps response schemas, headers and component $refs', async () => {
     const doc = await ir('safe/catalog.yaml');
     const get = op(doc, 'getProduct');
