@@ -3,6 +3,7 @@
  * for the headers we receive (`parseCacheControl`, total: it never throws on any input).
  */
 import type { CachePolicy } from './policy.js';
+import { fieldNames, isToken, listMembers, readQuoted, tokenLength } from './syntax.js';
 
 /**
  * The Cache-Control a policy sends, e.g. `public, max-age=600, s-maxage=7200,
@@ -67,22 +68,63 @@ const FLAGS = new Map<string, FlagName>([
 /** RFC 9111 §1.2.2: delta-seconds beyond 2^31 are taken as 2^31. */
 const MAX_DELTA = 2 ** 31;
 
+/** RFC 9111 §1.2.2: delta-seconds = 1*DIGIT, as a number (capped at 2^31), or undefined when `text` is not one. */
+export function deltaSeconds(text: string): number | undefined {
+  if (text.length === 0) return undefined;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    n = Math.min(n * 10 + (c - 48), MAX_DELTA);
+  }
+  return n;
+}
+
+/** One list member, `token [ "=" ( token / quoted-string ) ]`; malformed: anything else after the name. */
+interface Directive { name: string; value?: string; malformed: boolean }
+
+/** RFC 9111 §5.2: cache-directive = token [ "=" ( token / quoted-string ) ] (no whitespace around "="). */
+function readDirective(member: string): Directive | undefined {
+  const nameLength = tokenLength(member, 0);
+  if (nameLength === 0) return undefined;
+  const name = member.slice(0, nameLength).toLowerCase();
+  if (nameLength === member.length) return { name, malformed: false };
+  if (member[nameLength] !== '=') return { name, malformed: true };
+  const start = nameLength + 1;
+  if (member[start] === '"') {
+    const quoted = readQuoted(member, start);
+    return quoted && quoted.end === member.length ? { name, value: quoted.content, malformed: false } : { name, malformed: true };
+  }
+  const value = member.slice(start);
+  return isToken(value) ? { name, value, malformed: false } : { name, malformed: true };
+}
+
+/** Two values of one duration directive: max-age/s-maxage that disagree mean stale (0); min-fresh keeps the larger; the others the smaller. */
+function mergeDelta(name: DeltaName, prior: number | undefined, next: number): number {
+  if (prior === undefined) return next;
+  if (name === 'maxAge' || name === 'sMaxAge') return prior === next ? prior : 0;
+  return name === 'minFresh' ? Math.max(prior, next) : Math.min(prior, next);
+}
+
 /**
  * Parses a Cache-Control value (RFC 9111 §5.2) into directives. Total: any string, null or
- * undefined gives a result. The first occurrence of a directive wins; a duration that is not
- * a valid delta-seconds becomes 0 (RFC 9111 §4.2.1: invalid freshness means stale).
+ * undefined gives a result. Follows the grammar (quoted strings are values, never
+ * directives); when in doubt it reads the most restrictive meaning (RFC 9111 §4.2.1): a
+ * duration that is not a valid delta-seconds, or one written with whitespace around `=`, is
+ * 0 (stale); max-age or s-maxage given twice with different values is 0; `no-cache` or
+ * `private` with an unreadable argument is unqualified.
  */
 export function parseCacheControl(value: string | null | undefined): CacheControlDirectives {
   const out: CacheControlDirectives = { extensions: Object.create(null) as Record<string, string | true> };
-  if (typeof value !== 'string' || value.length === 0) return out;
-  for (const [rawName, rawValue] of splitDirectives(value)) {
-    const name = rawName.toLowerCase();
-    if (name.length === 0) continue;
+  for (const member of listMembers(value)) {
+    const directive = readDirective(member);
+    if (directive === undefined) continue;
+    const { name, value: arg, malformed } = directive;
     const delta = DELTAS.get(name);
     if (delta !== undefined) {
-      if (out[delta] !== undefined) continue;
-      if (rawValue === undefined) out[delta] = name === 'max-stale' ? Infinity : 0;
-      else out[delta] = /^\d+$/.test(rawValue) ? Math.min(Number(rawValue), MAX_DELTA) : 0;
+      // Recipients accept the quoted form too (RFC 9111 §5.2); a bare max-stale is any staleness.
+      const seconds = malformed ? 0 : arg === undefined ? (name === 'max-stale' ? Infinity : 0) : (deltaSeconds(arg) ?? 0);
+      out[delta] = mergeDelta(delta, out[delta], seconds);
       continue;
     }
     const flag = FLAGS.get(name);
@@ -92,51 +134,13 @@ export function parseCacheControl(value: string | null | undefined): CacheContro
     }
     if (name === 'no-cache' || name === 'private') {
       const key = name === 'no-cache' ? 'noCache' : 'private';
-      const fields = rawValue === undefined ? undefined : rawValue.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean);
+      const fields = malformed || arg === undefined ? [] : fieldNames(arg);
       const prior = out[key];
       if (prior === true) continue;
-      if (fields === undefined || fields.length === 0) out[key] = true;
-      else out[key] = Array.isArray(prior) ? [...prior, ...fields] : fields;
+      out[key] = fields.length === 0 ? true : [...(prior ?? []), ...fields];
       continue;
     }
-    if (!(name in out.extensions)) out.extensions[name] = rawValue ?? true;
-  }
-  return out;
-}
-
-/** Splits `a, b=1, c="x, y"` into name/value pairs, honouring quoted strings and backslash escapes. */
-function splitDirectives(header: string): Array<[string, string | undefined]> {
-  const out: Array<[string, string | undefined]> = [];
-  let i = 0;
-  const n = header.length;
-  while (i < n) {
-    // name: up to '=' or ','
-    let start = i;
-    while (i < n && header[i] !== '=' && header[i] !== ',') i++;
-    const name = header.slice(start, i).trim();
-    let value: string | undefined;
-    if (i < n && header[i] === '=') {
-      i++;
-      while (i < n && (header[i] === ' ' || header[i] === '\t')) i++;
-      if (header[i] === '"') {
-        i++;
-        let text = '';
-        while (i < n && header[i] !== '"') {
-          if (header[i] === '\\' && i + 1 < n) i++;
-          text += header[i];
-          i++;
-        }
-        i++; // closing quote (or past the end)
-        value = text;
-        while (i < n && header[i] !== ',') i++; // ignore junk after the quoted string
-      } else {
-        start = i;
-        while (i < n && header[i] !== ',') i++;
-        value = header.slice(start, i).trim();
-      }
-    }
-    i++; // the comma
-    out.push([name, value]);
+    if (!(name in out.extensions)) out.extensions[name] = arg ?? true;
   }
   return out;
 }
