@@ -11,7 +11,7 @@ export interface CacheStatusResult {
   /** Free-form detail, e.g. `stale-while-revalidate`, `redis-down`. */
   detail?: string;
   /** Why the request went forward, when it is not `miss`/`bypass` (e.g. `stale`: revalidated, `request`: the client asked). */
-  fwd?: 'stale' | 'request' | 'uri-miss' | 'vary-miss' | 'method';
+  fwd?: 'stale' | 'request' | 'uri-miss' | 'vary-miss' | 'method' | 'partial';
   /** Status of the forwarded response (e.g. 304 after a revalidation). */
   fwdStatus?: number;
 }

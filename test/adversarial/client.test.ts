@@ -127,3 +127,21 @@ describe('#11.6 a shared cachedFetch never stores or replays Set-Cookie', () => 
     }
   });
 });
+
+describe('cachedFetch: what it reads back from the store is data, never a crash', () => {
+  it.each([
+    ['not an entry', 'garbage'],
+    ['an entry of another shape', { v: 2, responses: [{ status: 'x', headers: 5 }] }],
+    ['a response with an impossible status', { v: 2, responses: [{ status: 99, statusText: '', headers: [], body: '', requestTime: 0, responseTime: 0, vary: {} }] }],
+    ['a response with fields fetch refuses', { v: 2, responses: [{ status: 200, statusText: 'OK', headers: [['bad name', 'x']], body: '', requestTime: 0, responseTime: 0, vary: {} }] }],
+  ])('%s is a miss: the origin answers', async (_what, value) => {
+    const route = origin.route(`corrupt-${String(_what).replace(/\W+/g, '-')}`, (_r, n) => ({ headers: { 'cache-control': 'max-age=100' }, body: `fresh ${n}` }));
+    const cache = createCache({ l1: { maxEntries: 100 } });
+    try {
+      await cache.set(`cachegen-fetch|-|${route.url}`, value, { ttl: 100 });
+      expect(await (await cachedFetch(cache)(route.url)).text()).toBe('fresh 1');
+    } finally {
+      await cache.close();
+    }
+  });
+});

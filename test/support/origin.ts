@@ -71,7 +71,10 @@ export async function startOrigin(clock: () => number = Date.now): Promise<Origi
       res.statusCode = reply.status ?? 200;
       if (!reply.noDate) res.setHeader('date', new Date(clock()).toUTCString());
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-      res.end(req.method === 'HEAD' ? undefined : (reply.body ?? `body ${route.calls.length}`));
+      const body = reply.body ?? `body ${route.calls.length}`;
+      // A HEAD is answered like the GET would be, without the content (RFC 9110 §9.3.2).
+      if (req.method === 'HEAD' && !res.hasHeader('content-length')) res.setHeader('content-length', Buffer.byteLength(body));
+      res.end(req.method === 'HEAD' ? undefined : body);
     };
     if (reply.hold) void reply.hold.then(send, send);
     else send();

@@ -1,27 +1,43 @@
 /**
- * cachedFetch: a fetch function that is an RFC 9111 cache (private by default) stored in a
- * cachegen Cache.
+ * cachedFetch: a fetch function that is an RFC 9111 cache (private by default, shared with
+ * `shared: true`) stored in a cachegen Cache.
  *
- * Design: each URL's responses are kept as one JSON entry (all Vary variants) via
- * `cache.set`/`cache.get` with a long storage ttl; freshness, age, validation and stale use
- * are computed here per RFC 9111 with the injectable `now`, so the runtime's own ttl/swr
- * only decides how long bytes are kept, never whether they may be served.
+ * Each URI's stored responses (Vary variants and byte-range parts) are one JSON entry, kept with
+ * `cache.set` for `storageTtl`; freshness, age, validation and stale use are computed here per
+ * RFC 9111 with the injectable `now`, so the runtime's ttl only decides how long bytes are kept.
+ * A request goes through small named steps over one context (an Exchange); the rules they
+ * apply live in their own modules (storable, fields, freshness, vary, validation, ranges,
+ * invalidation), each citing its RFC section. See docs/http.md.
  */
-import { createHash } from 'node:crypto';
-import type { Cache, CacheMark } from '../../cache/index.js';
-import { parseCacheControl, type CacheControlDirectives } from '../cache-control.js';
-import { cacheStatus, type CacheStatusResult } from '../cache-status.js';
-import { currentAge, freshnessLifetime, whyNotStorable } from './freshness.js';
+import type { Cache } from '../../cache/index.js';
+import { parseCacheControl } from '../cache-control.js';
+import type { CacheStatusResult } from '../cache-status.js';
+import { listMembers } from '../syntax.js';
+import { place, selectComplete, selectForRange, validatable, variantsFor } from './entry.js';
 import {
-  freshen, matchesVary, sameVariant, storedHeaders, toResponse, toStored, type StoredEntry, type StoredResponse,
-} from './stored-response.js';
+  drain, gatewayTimeout, keyOf, OriginFailure, readEntry, reply, send, serve, servePart, responseHeaders, uriTag, writeEntry,
+  type Arrival, type Env, type Exchange,
+} from './exchange.js';
+import { updatedFields } from './fields.js';
+import { invalidatedUris, SAFE_METHODS, withoutFragment } from './invalidation.js';
+import { parseContentRange, parseRange, resolveRange, type RangeSpec } from './ranges.js';
+import {
+  forbidsStale, freshness, staleAllowedByClient, staleIfError, staleWhileRevalidate, usable, type Freshness,
+} from './reuse.js';
+import { whyNotStorable } from './storable.js';
+import { capture, directivesOf, headersOf, toResponse, type StoredResponse } from './stored-response.js';
+import { hasClientValidators, notModifiedFor, preconditions, sameHeadValidators, updatedBy } from './validation.js';
+import { matches, secondaryKey, varyNames } from './vary.js';
+
+/** Statuses after which stale-if-error may serve a stored response (RFC 5861 §4). */
+const ERROR_STATUSES = new Set([500, 502, 503, 504]);
 
 export interface CachedFetchOptions {
   /** The fetch that goes to the network; default globalThis.fetch. */
   fetch?: typeof fetch;
   /** Cache-Status name, and the namespace of stored keys; default `cachegen-fetch`. */
   name?: string;
-  /** true: behave as a shared cache (honour `private`, s-maxage, the Authorization rule). Default false: a private cache. */
+  /** true: a shared cache (s-maxage, `private`, the Authorization rule, never Set-Cookie). Default false: a private cache. */
   shared?: boolean;
   /** Heuristic freshness as a fraction of (Date - Last-Modified); default 0.1 (RFC 9111 §4.2.2). */
   heuristicFraction?: number;
@@ -29,7 +45,7 @@ export interface CachedFetchOptions {
   maxHeuristic?: number;
   /** How long a response's bytes are kept for revalidation and stale use, seconds; default 86400. */
   storageTtl?: number;
-  /** Variants kept per URL (Vary); the oldest goes first; default 8. */
+  /** Responses kept per URI (Vary variants and range parts); the oldest goes first; default 8. */
   maxVariants?: number;
   /** Clock in ms; inject one in tests. Default Date.now. */
   now?: () => number;
@@ -37,271 +53,262 @@ export interface CachedFetchOptions {
   waitUntil?: (work: Promise<unknown>) => void;
 }
 
-const SAFE = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
-/** Statuses after which stale-if-error may serve a stored response (RFC 5861 §4). */
-const ERROR_STATUSES = new Set([500, 502, 503, 504]);
-
 /**
  * A fetch-compatible function that answers from `cache` when RFC 9111 allows it and stores
  * what it may. Never fails a request because the cache failed: cache errors fall back to
  * the network. Every returned Response has an unconsumed body of its own.
  */
 export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typeof fetch {
-  const network = options.fetch ?? globalThis.fetch.bind(globalThis);
-  const name = options.name ?? 'cachegen-fetch';
-  const shared = options.shared ?? false;
-  const now = options.now ?? Date.now;
-  const heuristicFraction = options.heuristicFraction ?? 0.1;
-  const maxHeuristic = options.maxHeuristic ?? 86_400;
-  const storageTtl = options.storageTtl ?? 86_400;
-  const maxVariants = options.maxVariants ?? 8;
-  const waitUntil = options.waitUntil ?? (() => {});
-  const refreshing = new Set<string>();
-  /** Misses on their way to the origin, by key: concurrent misses wait for the first one's response. */
-  const inflight = new Map<string, Promise<StoredResponse | undefined>>();
-
-  const uriTag = (url: string) => `${name}:uri:${url}`;
-  const keyOf = (url: string, request: Request) => {
-    // Responses are never shared between Authorization values, even by a private cache.
-    const auth = request.headers.get('authorization');
-    const who = auth === null ? '-' : createHash('sha256').update(auth).digest('base64url');
-    return `${name}|${who}|${url}`;
+  const env: Env = {
+    cache,
+    network: options.fetch ?? globalThis.fetch.bind(globalThis),
+    name: options.name ?? 'cachegen-fetch',
+    shared: options.shared ?? false,
+    now: options.now ?? Date.now,
+    policy: { shared: options.shared ?? false, heuristicFraction: options.heuristicFraction ?? 0.1, maxHeuristic: options.maxHeuristic ?? 86_400 },
+    storageTtl: options.storageTtl ?? 86_400,
+    maxResponses: options.maxVariants ?? 8,
+    waitUntil: options.waitUntil ?? (() => {}),
+    refreshing: new Set(),
+    inflight: new Map(),
   };
-
-  const read = async (key: string): Promise<StoredEntry | undefined> => {
-    try {
-      const entry = await cache.get<StoredEntry>(key);
-      return entry && entry.v === 1 && Array.isArray(entry.variants) ? entry : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-
-  /** Stores `stored` with the entry's other variants, unless the URL was invalidated after `since` (taken before the request left). */
-  const write = async (key: string, url: string, entry: StoredEntry | undefined, stored: StoredResponse, since: CacheMark | undefined): Promise<void> => {
-    if (since === undefined) return;
-    const variants = (entry?.variants ?? []).filter((v) => !sameVariant(v, stored));
-    variants.push(stored);
-    while (variants.length > maxVariants) variants.shift();
-    try {
-      await cache.set<StoredEntry>(key, { v: 1, variants }, { ttl: storageTtl, tags: [uriTag(url)], since });
-    } catch {
-      // A cache that cannot store only costs a future miss.
-    }
-  };
-
-  /** The cache's invalidation state before a request leaves (undefined when the cache failed: then nothing is stored). */
-  const markOf = async (key: string): Promise<CacheMark | undefined> => {
-    try {
-      return await cache.mark(key);
-    } catch {
-      return undefined;
-    }
-  };
-
-  const freshnessOf = (stored: StoredResponse, headers: Headers, directives: CacheControlDirectives) => {
-    const lifetime = freshnessLifetime({
-      status: stored.status, response: directives, headers, responseTime: stored.responseTime, shared, heuristicFraction, maxHeuristic,
-    });
-    const age = currentAge({ headers, requestTime: stored.requestTime, responseTime: stored.responseTime, now: now() });
-    return { lifetime, age };
-  };
-
-  const serve = (stored: StoredResponse, headers: Headers, age: number, status: CacheStatusResult, method: string): Response => {
-    const out = new Headers(headers);
-    out.set('age', String(Math.max(0, Math.floor(age))));
-    out.set('cache-status', prependStatus(out.get('cache-status'), cacheStatus(status, name)));
-    return toResponse(stored, out, method !== 'HEAD');
-  };
-
-  /** Goes to the network, stores what may be stored, and answers with a response whose body is still readable. */
-  const forward = async (request: Request, key: string, url: string, entry: StoredEntry | undefined,
-    requestCC: CacheControlDirectives, fwd: CacheStatusResult['fwd'], onStored?: (stored: StoredResponse) => void): Promise<Response> => {
-    const since = await markOf(key);
-    const requestTime = now();
-    const response = await network(request);
-    return storeFull(request, key, url, entry, response, requestTime, now(), requestCC, { fwd }, since, onStored);
-  };
-
-  /** A miss: join a concurrent identical miss when its response suits this request, else go forward (and let others join). */
-  const missed = async (request: Request, key: string, url: string, entry: StoredEntry | undefined,
-    requestCC: CacheControlDirectives, fwd: CacheStatusResult['fwd']): Promise<Response> => {
-    const pending = inflight.get(key);
-    // A client asking for an end-to-end answer (no-cache, max-age) does not join another request.
-    if (pending && requestCC.noCache === undefined && requestCC.maxAge === undefined) {
-      const shared = await pending;
-      if (shared && matchesVary(shared, request.headers)) {
-        const headers = storedHeaders(shared);
-        const directives = parseCacheControl(headers.get('cache-control'));
-        const { lifetime, age } = freshnessOf(shared, headers, directives);
-        if (directives.noCache === undefined && lifetime > age) {
-          return serve(shared, headers, age, { status: 'miss', fwd, collapsed: true }, request.method);
-        }
-      }
-    }
-    let settle: (stored: StoredResponse | undefined) => void = () => {};
-    const mine = new Promise<StoredResponse | undefined>((resolve) => { settle = resolve; });
-    inflight.set(key, mine);
-    try {
-      return await forward(request, key, url, entry, requestCC, fwd, settle);
-    } finally {
-      settle(undefined);
-      if (inflight.get(key) === mine) inflight.delete(key);
-    }
-  };
-
-  /** Asks the origin whether `stored` is still good (If-None-Match / If-Modified-Since). */
-  const revalidate = async (request: Request, key: string, url: string, entry: StoredEntry | undefined,
-    stored: StoredResponse, headers: Headers, requestCC: CacheControlDirectives): Promise<Response> => {
-    const conditional = new Headers(request.headers);
-    const etag = headers.get('etag');
-    const lastModified = headers.get('last-modified');
-    if (etag !== null) conditional.set('if-none-match', etag);
-    if (lastModified !== null) conditional.set('if-modified-since', lastModified);
-    const since = await markOf(key);
-    const requestTime = now();
-    const response = await network(new Request(request, { headers: conditional }));
-    const responseTime = now();
-    if (response.status === 304) {
-      await response.arrayBuffer().catch(() => undefined);
-      const updated = freshen(stored, response, requestTime, responseTime);
-      const updatedHeaders = storedHeaders(updated);
-      if (!parseCacheControl(updatedHeaders.get('cache-control')).noStore) await write(key, url, entry, updated, since);
-      const { age } = freshnessOf(updated, updatedHeaders, parseCacheControl(updatedHeaders.get('cache-control')));
-      return serve(updated, updatedHeaders, age, { status: 'miss', fwd: 'stale', fwdStatus: 304 }, request.method);
-    }
-    // A full response replaces the stored one (§4.3.3) when it may be stored.
-    return storeFull(request, key, url, entry, response, requestTime, responseTime, requestCC, { fwd: 'stale', fwdStatus: response.status }, since);
-  };
-
-  /** Stores a full response when RFC 9111 §3 allows it; returns it (re-made from the stored bytes when stored). */
-  const storeFull = async (request: Request, key: string, url: string, entry: StoredEntry | undefined, response: Response,
-    requestTime: number, responseTime: number, requestCC: CacheControlDirectives, status: Pick<CacheStatusResult, 'fwd' | 'fwdStatus'>,
-    since: CacheMark | undefined, onStored?: (stored: StoredResponse) => void): Promise<Response> => {
-    const directives = parseCacheControl(response.headers.get('cache-control'));
-    const why = whyNotStorable({
-      method: request.method, status: response.status, request: requestCC, response: directives,
-      responseHeaders: response.headers, hasAuthorization: request.headers.has('authorization'), shared,
-    });
-    if (why !== undefined) return response;
-    const body = new Uint8Array(await response.arrayBuffer());
-    const stored = toStored(response, body, request.headers, requestTime, responseTime);
-    onStored?.(stored);
-    await write(key, url, entry, stored, since);
-    return serve(stored, storedHeaders(stored), 0, { status: 'miss', stored: true, ...status }, request.method);
-  };
-
-  const invalidate = async (request: Request, response: Response): Promise<void> => {
-    // RFC 9111 §4.4: a non-error response to an unsafe method invalidates the target URI,
-    // and Location / Content-Location when they are on the same origin.
-    if (response.status >= 400) return;
-    const target = new URL(request.url);
-    const urls = [target.href];
-    for (const header of ['location', 'content-location']) {
-      const value = response.headers.get(header);
-      if (value === null) continue;
-      try {
-        const other = new URL(value, target);
-        if (other.origin === target.origin) urls.push(other.href);
-      } catch { /* not a URL: nothing to invalidate */ }
-    }
-    try {
-      await cache.invalidateTags(urls.map(uriTag));
-    } catch { /* the entries age out; the request itself succeeded */ }
-  };
-
   const cachedFetchImpl = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
-    const method = request.method;
-    if (!SAFE.has(method)) {
-      const response = await network(request);
-      await invalidate(request, response);
-      return response;
-    }
-    if (method !== 'GET' && method !== 'HEAD') return network(request);
-    const requestCC = parseCacheControl(request.headers.get('cache-control'));
-    // Pragma: no-cache counts only when Cache-Control is absent (RFC 9111 §5.4).
-    if (!request.headers.has('cache-control') && /(^|,)\s*no-cache\s*(,|$)/i.test(request.headers.get('pragma') ?? '')) requestCC.noCache = true;
-    if (requestCC.noStore) return network(request);
-    // A request carrying its own validators is the application's conversation with the origin.
-    if (request.headers.has('if-none-match') || request.headers.has('if-modified-since') || request.headers.has('range')) return network(request);
-
-    const url = new URL(request.url).href;
-    const key = keyOf(url, request);
-    const entry = await read(key);
-    const stored = entry?.variants.findLast((v) => matchesVary(v, request.headers));
-
-    if (!stored) {
-      if (requestCC.onlyIfCached) return gatewayTimeout(name, 'only-if-cached');
-      if (method === 'HEAD') return network(request);
-      return missed(request, key, url, entry, requestCC, entry ? 'vary-miss' : 'uri-miss');
-    }
-
-    const headers = storedHeaders(stored);
-    const responseCC = parseCacheControl(headers.get('cache-control'));
-    const { lifetime, age } = freshnessOf(stored, headers, responseCC);
-    const freshLeft = lifetime - age;
-    const mustValidate = responseCC.noCache !== undefined || requestCC.noCache !== undefined;
-    const strictStale = responseCC.mustRevalidate || (shared && responseCC.proxyRevalidate) || responseCC.noCache !== undefined;
-
-    const acceptableFresh = freshLeft > 0
-      && (requestCC.maxAge === undefined || age <= requestCC.maxAge)
-      && (requestCC.minFresh === undefined || freshLeft >= requestCC.minFresh);
-    if (!mustValidate && acceptableFresh) {
-      return serve(stored, headers, age, { status: 'hit', ttl: freshLeft }, method);
-    }
-    // max-stale: the client accepts a stale response this old (never over must-revalidate / no-cache).
-    if (!mustValidate && !strictStale && freshLeft <= 0 && requestCC.maxStale !== undefined && -freshLeft <= requestCC.maxStale
-      && (requestCC.maxAge === undefined || age <= requestCC.maxAge)) {
-      return serve(stored, headers, age, { status: 'stale', ttl: freshLeft, detail: 'max-stale' }, method);
-    }
-    if (requestCC.onlyIfCached) return gatewayTimeout(name, 'only-if-cached');
-
-    // stale-while-revalidate (RFC 5861 §3): serve stale now, refresh once in the background.
-    const swr = responseCC.staleWhileRevalidate;
-    if (!mustValidate && !strictStale && freshLeft <= 0 && swr !== undefined && -freshLeft <= swr) {
-      if (!refreshing.has(key)) {
-        refreshing.add(key);
-        const work = revalidate(request.clone(), key, url, entry, stored, headers, requestCC)
-          .then((r) => r.arrayBuffer(), () => undefined)
-          .finally(() => refreshing.delete(key));
-        waitUntil(work);
-      }
-      return serve(stored, headers, age, { status: 'stale', ttl: freshLeft, detail: 'stale-while-revalidate' }, method);
-    }
-
-    // HEAD never revalidates the stored GET: ask the origin directly.
-    if (method === 'HEAD') return network(request);
-
-    // stale-if-error (RFC 5861 §4): an origin error or a network failure may be answered with the stored response.
-    const staleIfError = (response: CacheControlDirectives, req: CacheControlDirectives): boolean => {
-      if (strictStale) return false;
-      const window = Math.max(response.staleIfError ?? -1, req.staleIfError ?? -1);
-      return window >= 0 && -freshLeft <= window;
-    };
-    let answer: Response;
+    if (!SAFE_METHODS.has(request.method)) return writeThrough(env, request);
+    const x = begin(env, request);
+    if (x === undefined) return env.network(request);
     try {
-      answer = await revalidate(request, key, url, entry, stored, headers, requestCC);
+      x.entry = await readEntry(x);
+      return await (x.range !== undefined ? answerRange(x) : answer(x));
     } catch (error) {
-      if (staleIfError(responseCC, requestCC)) return serve(stored, headers, age, { status: 'stale', ttl: freshLeft, detail: 'stale-if-error' }, method);
-      if (responseCC.mustRevalidate) return gatewayTimeout(name, 'must-revalidate');
-      throw error;
+      if (error instanceof OriginFailure) throw error.cause;
+      // Never fail a read because of the cache: whatever went wrong in it, the origin answers.
+      return env.network(request);
     }
-    if (ERROR_STATUSES.has(answer.status) && staleIfError(responseCC, requestCC)) {
-      await answer.arrayBuffer().catch(() => undefined);
-      return serve(stored, headers, age, { status: 'stale', ttl: freshLeft, detail: 'stale-if-error', fwdStatus: answer.status }, method);
-    }
-    return answer;
   };
   return cachedFetchImpl as typeof fetch;
 }
 
-/** Cache-Status lists caches from the origin outwards: ours (closest to the client) goes last. */
-function prependStatus(existing: string | null, ours: string): string {
-  return existing ? `${existing}, ${ours}` : ours;
+/** The exchange for a request the cache takes part in; undefined for one it leaves to the origin. */
+function begin(env: Env, request: Request): Exchange | undefined {
+  const method = request.method;
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  const headers = request.headers;
+  const requestCC = parseCacheControl(headers.get('cache-control'));
+  // RFC 9111 §5.4: Pragma: no-cache counts only when Cache-Control is absent.
+  if (!headers.has('cache-control') && listMembers(headers.get('pragma')).some((p) => p.toLowerCase() === 'no-cache')) requestCC.noCache = true;
+  // no-store: nothing of this exchange is stored (§5.2.1.5). Preconditions only an origin evaluates go there untouched (§4.3.2).
+  if (requestCC.noStore || headers.has('if-match') || headers.has('if-unmodified-since') || headers.has('if-range')) return undefined;
+  let range: RangeSpec | undefined;
+  if (method === 'GET' && headers.has('range')) {
+    range = parseRange(headers.get('range'));
+    // Several ranges or another unit, or a range with the client's own validators: the origin's business.
+    if (range === undefined || hasClientValidators(headers)) return undefined;
+  }
+  const url = withoutFragment(new URL(request.url));
+  return { env, request, method, url, key: keyOf(env.name, url, headers), requestCC, range };
 }
 
-/** RFC 9111 §5.2.1.7 / §4.2.4: the answer when no acceptable stored response exists and the network may not be used. */
-function gatewayTimeout(name: string, detail: string): Response {
-  return new Response(null, { status: 504, statusText: 'Gateway Timeout', headers: { 'cache-status': cacheStatus({ status: 'bypass', detail }, name) } });
+/** A GET or HEAD for the whole representation (RFC 9111 §4). */
+async function answer(x: Exchange): Promise<Response> {
+  const stored = selectComplete(x.entry, x.request.headers);
+  if (stored === undefined) return missed(x);
+  const f = freshness(x.env, stored);
+  if (hasClientValidators(x.request.headers)) {
+    return usable(x, f) ? answerPreconditions(x, stored, f) : forwardAsIs(x);
+  }
+  if (usable(x, f)) return serve(x, stored, f, { status: 'hit', ttl: f.left });
+  if (staleAllowedByClient(x, f)) return serve(x, stored, f, { status: 'stale', ttl: f.left, detail: 'max-stale' });
+  if (x.requestCC.onlyIfCached) return gatewayTimeout(x.env, 'only-if-cached');
+  if (staleWhileRevalidate(x, f)) {
+    refreshInBackground(x, stored);
+    return serve(x, stored, f, { status: 'stale', ttl: f.left, detail: 'stale-while-revalidate' });
+  }
+  if (x.method === 'HEAD') return forwardHead(x);
+  return revalidate(x, stored, f);
+}
+
+/** Nothing stored answers this request: the origin does (with the other variants' validators, §4.3.1). */
+async function missed(x: Exchange): Promise<Response> {
+  if (x.requestCC.onlyIfCached) return gatewayTimeout(x.env, 'only-if-cached');
+  if (x.method === 'HEAD') return forwardHead(x);
+  if (hasClientValidators(x.request.headers)) return forwardAsIs(x);
+  const others = validatable(x.entry);
+  if (others.length > 0) return receive(x, await send(x, preconditions(others)), others, x.entry ? 'vary-miss' : 'uri-miss');
+  return collapsed(x);
+}
+
+/** A miss: join an identical miss already on its way when its response suits this request, else go (and let others join). */
+async function collapsed(x: Exchange): Promise<Response> {
+  const { inflight } = x.env;
+  const pending = inflight.get(x.key);
+  // A client asking for an end-to-end answer (no-cache, max-age) does not join another request.
+  if (pending && x.requestCC.noCache === undefined && x.requestCC.maxAge === undefined) {
+    const shared = await pending;
+    if (shared && matches(shared.vary, x.request.headers)) {
+      const f = freshness(x.env, shared);
+      if (usable(x, f)) return serve(x, shared, f, { status: 'miss', fwd: x.entry ? 'vary-miss' : 'uri-miss', collapsed: true });
+    }
+  }
+  let settle: (stored: StoredResponse | undefined) => void = () => {};
+  const mine = new Promise<StoredResponse | undefined>((resolve) => { settle = resolve; });
+  inflight.set(x.key, mine);
+  x.onStored = settle;
+  try {
+    return await receive(x, await send(x, {}), [], x.entry ? 'vary-miss' : 'uri-miss');
+  } finally {
+    settle(undefined);
+    if (inflight.get(x.key) === mine) inflight.delete(x.key);
+  }
+}
+
+/** RFC 9111 §4.3.1: ask the origin whether `stored` (and the URI's other validatable responses) is still good; stale-if-error when it fails. */
+async function revalidate(x: Exchange, stored: StoredResponse, f: Freshness): Promise<Response> {
+  const candidates = [stored, ...validatable(x.entry).filter((c) => c !== stored)];
+  let arrival: Arrival;
+  try {
+    arrival = await send(x, preconditions(candidates));
+  } catch (error) {
+    // The origin cannot be reached: "disconnected" (§4.2.4).
+    if (staleIfError(x, f)) return serve(x, stored, f, { status: 'stale', ttl: f.left, detail: 'stale-if-error' });
+    if (forbidsStale(x.env, f.directives)) return gatewayTimeout(x.env, 'must-revalidate');
+    throw error;
+  }
+  // §4.3.3: a 5xx may be treated as no answer, and the stale response served where that is allowed.
+  if (ERROR_STATUSES.has(arrival.response.status) && staleIfError(x, f)) {
+    await drain(arrival.response);
+    return serve(x, stored, f, { status: 'stale', ttl: f.left, detail: 'stale-if-error', fwdStatus: arrival.response.status });
+  }
+  return receive(x, arrival, candidates, 'stale');
+}
+
+/** RFC 9111 §4.3.3: a 304 to our preconditions freshens what it names; any other response is used (and stored when it may be). */
+async function receive(x: Exchange, arrival: Arrival, candidates: readonly StoredResponse[], fwd: CacheStatusResult['fwd']): Promise<Response> {
+  if (arrival.response.status === 304 && candidates.length > 0) return freshen(x, arrival, candidates);
+  return admit(x, arrival, { fwd, fwdStatus: fwd === 'stale' ? arrival.response.status : undefined });
+}
+
+/** RFC 9111 §4.3.4: update the stored responses a 304 names, and answer with the one for this request (a 200). */
+async function freshen(x: Exchange, arrival: Arrival, candidates: readonly StoredResponse[]): Promise<Response> {
+  const notModified = arrival.response;
+  await drain(notModified);
+  const targets = updatedBy(notModified.headers, candidates);
+  // A 304 that names none of them updates nothing (MUST NOT): ask again, without preconditions.
+  if (targets.length === 0) return admit(x, await send(x, {}), { fwd: 'stale' });
+  const directives = parseCacheControl(notModified.headers.get('cache-control'));
+  const updated = targets.map((t): StoredResponse => ({
+    ...t,
+    headers: updatedFields(t.headers, notModified.headers, directives, x.env.shared),
+    requestTime: arrival.requestTime,
+    responseTime: arrival.responseTime,
+  }));
+  // The origin chose this representation for this request: when it was stored for other request fields, it is now stored for these too.
+  const mine = updated.find((u) => matches(u.vary, x.request.headers))
+    ?? { ...updated[0]!, vary: secondaryKey(varyNames(headersOf(updated[0]!)), x.request.headers) };
+  if (!directivesOf(mine).noStore) {
+    let entry = x.entry;
+    for (const u of [...updated, mine]) entry = place(entry, u, x.env.maxResponses);
+    await writeEntry(x, entry!, arrival.since);
+  }
+  return serve(x, mine, freshness(x.env, mine), { status: 'miss', fwd: 'stale', fwdStatus: 304 });
+}
+
+/** Stores the origin's response when RFC 9111 §3 allows it, and answers with it. */
+async function admit(x: Exchange, arrival: Arrival, status: Pick<CacheStatusResult, 'fwd' | 'fwdStatus'>): Promise<Response> {
+  const { response } = arrival;
+  const directives = parseCacheControl(response.headers.get('cache-control'));
+  const why = whyNotStorable({
+    method: x.method, status: response.status, request: x.requestCC, response: directives,
+    responseHeaders: response.headers, hasAuthorization: x.request.headers.has('authorization'), shared: x.env.shared,
+  });
+  const span = response.status === 206 ? parseContentRange(response.headers.get('content-range')) : undefined;
+  if (why !== undefined || (response.status === 206 && span === undefined)) return response;
+  const body = new Uint8Array(await response.arrayBuffer());
+  if (span !== undefined && body.byteLength !== span.end - span.start + 1) return reply(response, body, x.env, status);
+  const stored = capture(response, {
+    body, request: x.request.headers, requestTime: arrival.requestTime, responseTime: arrival.responseTime, directives, shared: x.env.shared, span,
+  });
+  x.onStored?.(stored);
+  await writeEntry(x, place(x.entry, stored, x.env.maxResponses), arrival.since);
+  return reply(response, body, x.env, { ...status, stored: true });
+}
+
+/** RFC 9111 §4.3.2: a client's own preconditions, answered from a fresh stored response. */
+function answerPreconditions(x: Exchange, stored: StoredResponse, f: Freshness): Response {
+  if (!notModifiedFor(x.request.headers, stored)) return serve(x, stored, f, { status: 'hit', ttl: f.left });
+  const headers = responseHeaders(x.env, f, { status: 'hit', ttl: f.left });
+  headers.delete('content-length');
+  return toResponse(304, 'Not Modified', headers, null);
+}
+
+/** A request whose preconditions are the client's: forwarded as it is; a 304 still freshens what it names (§4.3.4). */
+async function forwardAsIs(x: Exchange): Promise<Response> {
+  const arrival = await send(x, {});
+  if (arrival.response.status !== 304) return admit(x, arrival, {});
+  const targets = updatedBy(arrival.response.headers, variantsFor(x.entry, x.request.headers));
+  if (targets.length === 1) {
+    const directives = parseCacheControl(arrival.response.headers.get('cache-control'));
+    const updated = {
+      ...targets[0]!, headers: updatedFields(targets[0]!.headers, arrival.response.headers, directives, x.env.shared),
+      requestTime: arrival.requestTime, responseTime: arrival.responseTime,
+    };
+    if (!directives.noStore) await writeEntry(x, place(x.entry, updated, x.env.maxResponses), arrival.since);
+  }
+  return arrival.response;
+}
+
+/** RFC 9111 §4.3.5: a HEAD goes to the origin; its 200 updates the stored GETs it could stand for, or makes them stale. */
+async function forwardHead(x: Exchange): Promise<Response> {
+  const arrival = await send(x, {});
+  const { response } = arrival;
+  const candidates = variantsFor(x.entry, x.request.headers);
+  if (response.status !== 200 || candidates.length === 0) return response;
+  const directives = parseCacheControl(response.headers.get('cache-control'));
+  let responses = x.entry!.responses;
+  for (const stored of candidates) {
+    const same = sameHeadValidators(stored, response.headers);
+    const updated: StoredResponse = {
+      ...stored, headers: updatedFields(stored.headers, response.headers, directives, x.env.shared),
+      requestTime: arrival.requestTime, responseTime: arrival.responseTime,
+    };
+    responses = same && !directives.noStore ? responses.map((r) => (r === stored ? updated : r)) : responses.filter((r) => r !== stored);
+  }
+  await writeEntry(x, { v: 2, responses }, arrival.since);
+  return response;
+}
+
+/** A single byte range: from a stored response that holds it, else from the origin (whose 206 is stored as a part, §3.3). */
+async function answerRange(x: Exchange): Promise<Response> {
+  const found = selectForRange(x.entry, x.request.headers, (size) => resolveRange(x.range!, size));
+  if (found !== undefined) {
+    const f = freshness(x.env, found.stored);
+    if (usable(x, f)) return servePart(x, found.stored, found.span, f);
+  }
+  if (x.requestCC.onlyIfCached) return gatewayTimeout(x.env, 'only-if-cached');
+  // No preconditions: a part's validator must not stand for what the client asked (§4.3.2).
+  return admit(x, await send(x, {}), { fwd: x.entry ? 'partial' : 'uri-miss' });
+}
+
+/** RFC 9111 §4.4: unsafe methods go to the origin; a non-error answer invalidates the URIs it concerns. */
+async function writeThrough(env: Env, request: Request): Promise<Response> {
+  const response = await env.network(request);
+  const uris = invalidatedUris(new URL(withoutFragment(new URL(request.url))), response.status, response.headers);
+  if (uris.length > 0) {
+    try {
+      await env.cache.invalidateTags(uris.map((uri) => uriTag(env.name, uri)));
+    } catch { /* the entries age out; the request itself succeeded */ }
+  }
+  return response;
+}
+
+/** Revalidates in the background, once per key (RFC 5861 §3). */
+function refreshInBackground(x: Exchange, stored: StoredResponse): void {
+  const { refreshing, waitUntil } = x.env;
+  if (refreshing.has(x.key)) return;
+  refreshing.add(x.key);
+  const quiet: Exchange = { ...x, request: x.request.clone() };
+  const work = revalidate(quiet, stored, freshness(x.env, stored))
+    .then((r) => r.arrayBuffer(), () => undefined)
+    .finally(() => refreshing.delete(x.key));
+  waitUntil(work);
 }

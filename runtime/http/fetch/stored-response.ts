@@ -1,101 +1,106 @@
 /**
- * How cachedFetch keeps a response in the cache: plain JSON (so it survives the Redis tier
- * unchanged), with the body as base64, the request/response times and the values of the
- * request headers named by Vary (the secondary key, RFC 9111 §4.1).
+ * How cachedFetch keeps a response: plain JSON (so it survives the Redis tier unchanged), with
+ * the body as base64, the request/response times (RFC 9111 §4.2.3) and the secondary key
+ * (§4.1). A stored 206 records which bytes it holds (§3.3).
  */
-import { normalizeHeaderValue } from '../../keys/headers.js';
+import { parseCacheControl, type CacheControlDirectives } from '../cache-control.js';
+import { storedFields, type FieldList } from './fields.js';
+import type { ByteSpan } from './ranges.js';
+import { secondaryKey, varyNames, type SecondaryKey } from './vary.js';
 
 export interface StoredResponse {
   status: number;
   statusText: string;
-  headers: Array<[string, string]>;
+  /** Lower-case names; what RFC 9111 §3.1 lets a cache keep. */
+  headers: FieldList;
   /** base64 */
   body: string;
-  /** ms, this cache's clock */
+  /** ms, this cache's clock: when the request left, when the response arrived (or was last validated). */
   requestTime: number;
   responseTime: number;
-  /** Lower-case header name → normalized request value (null: absent). */
-  vary: Record<string, string | null>;
+  /** The normalized values of the request fields Vary names. */
+  vary: SecondaryKey;
+  /** On a stored partial response (206): the bytes it holds. */
+  span?: ByteSpan;
 }
 
-/** Every stored variant of one URL (one per combination of Vary'd request header values). */
+/** Every stored response of one URI (and credentials): variants, and partial responses. */
 export interface StoredEntry {
-  v: 1;
-  variants: StoredResponse[];
+  v: 2;
+  responses: StoredResponse[];
 }
 
-/** Fields never stored (hop-by-hop, RFC 9111 §3.1) and never copied from a 304 (§3.2). */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'proxy-authenticate', 'proxy-authorization']);
-const NOT_FROM_304 = new Set([...HOP_BY_HOP, 'content-length', 'content-encoding', 'content-range', 'content-type']);
-
-/** The request header names a response varies on (lower-case), or [] when none. */
-export function varyNames(headers: Headers): string[] {
-  const vary = headers.get('vary');
-  if (vary === null) return [];
-  return vary.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+/** Whether `value` is an entry as cachedFetch writes it (anything else read back from a store is a miss, never an error). */
+export function isStoredEntry(value: unknown): value is StoredEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const entry = value as Partial<StoredEntry>;
+  return entry.v === 2 && Array.isArray(entry.responses) && entry.responses.every(isStoredResponse);
 }
 
-/** The secondary key of a request for a response that varies on `names`. */
-export function varyValues(names: string[], request: Headers): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const name of names) {
-    const value = request.get(name);
-    out[name] = value === null ? null : normalizeHeaderValue(value);
-  }
-  return out;
+function isStoredResponse(value: unknown): value is StoredResponse {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<StoredResponse>;
+  return Number.isInteger(r.status) && r.status! >= 200 && r.status! <= 599 && typeof r.statusText === 'string'
+    && Array.isArray(r.headers) && r.headers.every((f) => Array.isArray(f) && f.length === 2 && typeof f[0] === 'string' && typeof f[1] === 'string')
+    && typeof r.body === 'string' && Number.isFinite(r.requestTime) && Number.isFinite(r.responseTime)
+    && typeof r.vary === 'object' && r.vary !== null && Object.values(r.vary).every((v) => v === null || typeof v === 'string')
+    && (r.span === undefined || (typeof r.span === 'object' && r.span !== null
+      && Number.isInteger(r.span.start) && Number.isInteger(r.span.end) && Number.isInteger(r.span.size)));
 }
 
-/** RFC 9111 §4.1: does this request select this stored variant? */
-export function matchesVary(stored: StoredResponse, request: Headers): boolean {
-  for (const name in stored.vary) {
-    const value = request.get(name);
-    if ((value === null ? null : normalizeHeaderValue(value)) !== stored.vary[name]) return false;
-  }
-  return true;
+/** What capture() needs besides the response. */
+export interface Capture {
+  body: Uint8Array;
+  request: Headers;
+  requestTime: number;
+  responseTime: number;
+  directives: CacheControlDirectives;
+  shared: boolean;
+  span?: ByteSpan;
 }
 
-/** Two variants answer the same requests when their secondary keys are equal. */
-export function sameVariant(a: StoredResponse, b: StoredResponse): boolean {
-  const names = Object.keys(a.vary);
-  if (names.length !== Object.keys(b.vary).length) return false;
-  return names.every((n) => n in b.vary && a.vary[n] === b.vary[n]);
-}
-
-/** Captures a response for storage. */
-export function toStored(response: Response, body: Uint8Array, requestHeaders: Headers, requestTime: number, responseTime: number): StoredResponse {
-  const headers: Array<[string, string]> = [];
-  response.headers.forEach((value, name) => { if (!HOP_BY_HOP.has(name)) headers.push([name, value]); });
-  return {
+/** A response as stored (RFC 9111 §3.1 fields only). */
+export function capture(response: Response, c: Capture): StoredResponse {
+  const stored: StoredResponse = {
     status: response.status,
     statusText: response.statusText,
-    headers,
-    body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'),
-    requestTime,
-    responseTime,
-    vary: varyValues(varyNames(response.headers), requestHeaders),
+    headers: storedFields(response.headers, c.directives, c.shared),
+    body: Buffer.from(c.body.buffer, c.body.byteOffset, c.body.byteLength).toString('base64'),
+    requestTime: c.requestTime,
+    responseTime: c.responseTime,
+    vary: secondaryKey(varyNames(response.headers), c.request),
   };
-}
-
-/** RFC 9111 §3.2 / §4.3.4: a stored response freshened by a 304, its header fields replaced by the 304's. */
-export function freshen(stored: StoredResponse, notModified: Response, requestTime: number, responseTime: number): StoredResponse {
-  const headers = new Headers(stored.headers);
-  notModified.headers.forEach((value, name) => { if (!NOT_FROM_304.has(name)) headers.set(name, value); });
-  const merged: Array<[string, string]> = [];
-  headers.forEach((value, name) => merged.push([name, value]));
-  return { ...stored, headers: merged, requestTime, responseTime };
+  if (c.span) stored.span = c.span;
+  return stored;
 }
 
 /** The Headers of a stored response. */
-export function storedHeaders(stored: StoredResponse): Headers {
+export function headersOf(stored: StoredResponse): Headers {
   return new Headers(stored.headers);
 }
 
-/** A fresh, unconsumed Response for a stored one (each call decodes its own copy of the body). */
-export function toResponse(stored: StoredResponse, headers: Headers, withBody: boolean): Response {
-  const nullBody = !withBody || stored.status === 204 || stored.status === 205 || stored.status === 304;
-  return new Response(nullBody ? null : Buffer.from(stored.body, 'base64'), {
-    status: stored.status,
-    statusText: stored.statusText,
-    headers,
-  });
+/** The Cache-Control directives of a stored response. */
+export function directivesOf(stored: StoredResponse): CacheControlDirectives {
+  return parseCacheControl(stored.headers.find(([name]) => name === 'cache-control')?.[1]);
+}
+
+/** The value of one (non-list) field of a stored response, or null. */
+export function fieldOf(stored: StoredResponse, name: string): string | null {
+  return stored.headers.find(([n]) => n === name)?.[1] ?? null;
+}
+
+/** The stored body's bytes. */
+export function bytesOf(stored: StoredResponse): Uint8Array {
+  return Buffer.from(stored.body, 'base64');
+}
+
+/** Whether this stored response holds a whole representation (not a part of one). */
+export function isComplete(stored: StoredResponse): boolean {
+  return stored.span === undefined;
+}
+
+/** A fresh, unconsumed Response with `headers` and `body` (null for HEAD and bodiless statuses). */
+export function toResponse(status: number, statusText: string, headers: Headers, body: Uint8Array | null): Response {
+  const bodiless = body === null || status === 204 || status === 205 || status === 304;
+  return new Response(bodiless ? null : body, { status, statusText, headers });
 }
