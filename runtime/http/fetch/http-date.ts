@@ -82,10 +82,8 @@ function imfFixdate(s: Scanner): number | undefined {
   const month = s.oneOf(MONTHS);
   if (month === undefined || !s.literal(' ')) return undefined;
   const year = s.digits(4);
-  if (year === undefined || !s.literal(' ')) return undefined;
-  const time = s.timeOfDay();
-  if (time === undefined || !s.literal(' gmt') || !s.done) return undefined;
-  return instant(year, month, day, time);
+  const time = year === undefined ? undefined : timeInGmt(s);
+  return time === undefined ? undefined : instant(year!, month, day, time);
 }
 
 /** rfc850-date = day-name-l "," SP 2DIGIT "-" month "-" 2DIGIT SP time-of-day SP "GMT" */
@@ -96,10 +94,15 @@ function rfc850Date(s: Scanner, now: number): number | undefined {
   const month = s.oneOf(MONTHS);
   if (month === undefined || !s.literal('-')) return undefined;
   const yy = s.digits(2);
-  if (yy === undefined || !s.literal(' ')) return undefined;
+  const time = yy === undefined ? undefined : timeInGmt(s);
+  return time === undefined ? undefined : instant(fullYear(yy!, now), month, day, time);
+}
+
+/** SP time-of-day SP "GMT", and nothing after: how IMF-fixdate and rfc850-date end. */
+function timeInGmt(s: Scanner): [number, number, number] | undefined {
+  if (!s.literal(' ')) return undefined;
   const time = s.timeOfDay();
-  if (time === undefined || !s.literal(' gmt') || !s.done) return undefined;
-  return instant(fullYear(yy, now), month, day, time);
+  return time !== undefined && s.literal(' gmt') && s.done ? time : undefined;
 }
 
 /** asctime-date = day-name SP month SP ( 2DIGIT / ( SP DIGIT ) ) SP time-of-day SP 4DIGIT */
