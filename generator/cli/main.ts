@@ -46,7 +46,8 @@ export async function main(argv: string[], io: CommandIO = { stdout: process.std
   }
   if (name === '--version' || name === '-v') {
     const { createRequire } = await import('node:module');
-    io.stdout.write(createRequire(import.meta.url)('../../../package.json').version + '\n');
+    // By the package's own name: the same from the sources and from dist/, in the repository and installed.
+    io.stdout.write(createRequire(import.meta.url)('cachegen/package.json').version + '\n');
     return 0;
   }
   const load = commands[name];
