@@ -45,9 +45,8 @@ export async function main(argv: string[], io: CommandIO = { stdout: process.std
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-v') {
-    const { createRequire } = await import('node:module');
-    // By the package's own name: the same from the sources and from dist/, in the repository and installed.
-    io.stdout.write(createRequire(import.meta.url)('cachegen/package.json').version + '\n');
+    const { cachegenVersion } = await import('./version.js');
+    io.stdout.write(cachegenVersion() + '\n');
     return 0;
   }
   const load = commands[name];

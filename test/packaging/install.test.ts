@@ -38,6 +38,7 @@ function pageFiles(markdown: string): Map<string, string> {
 }
 
 const files = pageFiles(page);
+const { version } = JSON.parse(readFileSync(join(repo, 'generator/package.json'), 'utf8')) as { version: string };
 const work = mkdtempSync(join(tmpdir(), 'cachegen-packed-'));
 const app = join(work, 'shop');
 let tarballs: Tarballs;
@@ -110,7 +111,7 @@ describe('docs/getting-started.md from an empty folder, on the packed packages',
     expect(runtime.dependencies).toBeUndefined();
     expect(existsSync(join(app, 'node_modules/ioredis')), 'ioredis is an optional peer: not installed unless asked for').toBe(false);
     await step(STEPS.tools);
-    expect((await run('npx', ['cachegen', '--version'], app)).trim()).toBe(JSON.parse(readFileSync(join(repo, 'generator/package.json'), 'utf8')).version);
+    expect((await run('npx', ['cachegen', '--version'], app)).trim()).toBe(version);
   }, 180_000);
 
   it('require() loads the runtime and its subpaths from CommonJS (no top-level await)', async () => {
@@ -157,6 +158,8 @@ describe('docs/getting-started.md from an empty folder, on the packed packages',
     expect(await step(STEPS.init)).toContain('wrote cache.config.ts');
     expect(readFileSync(join(app, 'cache.config.ts'), 'utf8')).toBe(files.get('cache.config.ts'));
     expect(await step(STEPS.lint)).toContain('No problems found.');
+    const sarif = JSON.parse(await step(`${STEPS.lint} --format sarif`)) as { runs: Array<{ tool: { driver: { version: string } } }> };
+    expect(sarif.runs[0]!.tool.driver.version).toBe(version);
     await step(STEPS.generate);
     for (const file of ['types.ts', 'server.ts', 'client.ts', 'index.ts']) expect(existsSync(join(app, 'src/generated', file)), file).toBe(true);
     const stubs = readFileSync(join(app, 'src/handlers/index.ts'), 'utf8');

@@ -1,20 +1,12 @@
 /** `cachegen lint [spec]`: reports unsafe or broken caching annotations; exit 1 when any is an error. */
-import { createRequire } from 'node:module';
 import { hasErrors } from '../../lint/lint.js';
 import { FORMATS, formatGithub, formatJson, formatPretty, formatSarif } from '../../lint/format/index.js';
 import { loadProject } from '../../project.js';
 import { oneOf, parseCommandArgs, projectOptions } from '../args.js';
 import { colors, wantsColor } from '../color.js';
+import { cachegenVersion } from '../version.js';
 import type { Command } from '../main.js';
 import { projectOptionsFrom } from '../project-args.js';
-
-function packageVersion(): string {
-  try {
-    return (createRequire(import.meta.url)('../../../../package.json') as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-}
 
 export const command: Command = {
   summary: 'Check x-cache annotations for unsafe or broken caching',
@@ -43,7 +35,7 @@ Exit status: 0 no errors (warnings allowed), 1 errors found, 2 bad usage or unre
         output = formatJson(problems);
         break;
       case 'sarif':
-        output = formatSarif(problems, options.cwd, packageVersion());
+        output = formatSarif(problems, options.cwd, cachegenVersion());
         break;
       case 'github':
         output = formatGithub(problems, options.cwd);
