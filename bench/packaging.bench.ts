@@ -63,14 +63,15 @@ async function measureInstall(work: string, name: string, command: string, packa
   return { name, command, app, packages: installed.length, thirdParty: installed.length - ours.length, bytes: bytesUnder(modules), largest };
 }
 
-/** One fresh `node -e` run: its wall-clock ms, and the ms the script itself reports (the load alone). */
-function timeNode(script: string, cwd: string): { wall: number; inside: number } {
-  const timed = `const t = performance.now(); Promise.resolve().then(() => ${script || 'undefined'}).then(() => console.log(performance.now() - t))`;
+/** One fresh `node -e` run: its wall-clock ms, and the wall-clock and CPU ms the script itself measures around the load. */
+function timeNode(script: string, cwd: string): { wall: number; inside: number; cpu: number } {
+  const timed = `const t = performance.now(), c = process.cpuUsage(); Promise.resolve().then(() => ${script || 'undefined'}).then(() => { const u = process.cpuUsage(c); console.log(JSON.stringify([performance.now() - t, (u.user + u.system) / 1000])); })`;
   const started = performance.now();
   const result = spawnSync(process.execPath, ['-e', timed], { cwd, env: scratchEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   const wall = performance.now() - started;
   if (result.status !== 0) throw new Error(`node -e ${JSON.stringify(script)} failed: ${result.stderr.toString()}`);
-  return { wall, inside: Number(result.stdout.toString()) };
+  const [inside, cpu] = JSON.parse(result.stdout.toString()) as [number, number];
+  return { wall, inside, cpu };
 }
 
 function median(values: number[]): number {
@@ -87,20 +88,21 @@ const LOADS = [
 ] as const;
 
 /** Medians of ROUNDS alternating rounds of a fresh `node -e` per load, after one warm-up run each. */
-function measureLoads(app: string): Array<{ name: string; wallMs: number; overBaselineMs: number; loadMs: number }> {
-  const samples = LOADS.map(() => ({ wall: [] as number[], inside: [] as number[] }));
+function measureLoads(app: string): Array<{ name: string; wallMs: number; overBaselineMs: number; loadMs: number; loadCpuMs: number }> {
+  const samples = LOADS.map(() => ({ wall: [] as number[], inside: [] as number[], cpu: [] as number[] }));
   for (const load of LOADS) timeNode(load.script, app);
   for (let round = 0; round < ROUNDS; round++) {
     LOADS.forEach((load, i) => {
-      const { wall, inside } = timeNode(load.script, app);
+      const { wall, inside, cpu } = timeNode(load.script, app);
       samples[i]!.wall.push(wall);
       samples[i]!.inside.push(inside);
+      samples[i]!.cpu.push(cpu);
     });
   }
   const baseline = median(samples[0]!.wall);
   return LOADS.map((load, i) => {
     const wallMs = median(samples[i]!.wall);
-    return { name: load.name, wallMs, overBaselineMs: wallMs - baseline, loadMs: median(samples[i]!.inside) };
+    return { name: load.name, wallMs, overBaselineMs: wallMs - baseline, loadMs: median(samples[i]!.inside), loadCpuMs: median(samples[i]!.cpu) };
   });
 }
 
@@ -152,11 +154,11 @@ async function main(): Promise<void> {
       `- with Redis: ${redis.packages - l1.packages} packages and ${redisExtra} bytes more than L1 only; ioredis alone is ${ioredis.packages} packages and ${ioredis.bytes} bytes (${results.goals.redisAddsIoredisOnly ? 'the same: the runtime adds nothing to it' : `a difference of ${redisExtra - ioredis.bytes} bytes`}).`,
       `- \`cachegen\` is a devDependency: ${generator.packages} packages, ${mb(generator.bytes)}, none of it in production; the largest: ${generator.largest.map((p) => `${p.name} ${mb(p.bytes)}`).join(', ')}.`,
       '',
-      `Cold load: a fresh \`node -e "<script>"\` in the L1-only app, medians of ${ROUNDS} alternating rounds after one warm-up run each. "process" is the whole run's wall-clock time and "over node" subtracts node's own start-up from the same rounds; "load" is the time the script itself measures from before the import to after it (the least noisy of the three).`,
+      `Cold load: a fresh \`node -e "<script>"\` in the L1-only app, medians of ${ROUNDS} alternating rounds after one warm-up run each. "process" is the whole run's wall-clock time and "over node" subtracts node's own start-up from the same rounds; "load" is the time the script itself measures from before the import to after it, and "load CPU" the CPU time (user + system) the process spent in that span, which other work on the machine disturbs least.`,
       '',
       markdownTable(
-        ['script', 'process ms', 'over node, ms', 'load ms'],
-        loads.map((l, i) => [i === 0 ? '`node -e ""`' : `\`${l.name}\``, l.wallMs.toFixed(1), i === 0 ? '–' : l.overBaselineMs.toFixed(1), i === 0 ? '–' : l.loadMs.toFixed(1)]),
+        ['script', 'process ms', 'over node, ms', 'load ms', 'load CPU ms'],
+        loads.map((l, i) => [i === 0 ? '`node -e ""`' : `\`${l.name}\``, l.wallMs.toFixed(1), i === 0 ? '–' : l.overBaselineMs.toFixed(1), i === 0 ? '–' : l.loadMs.toFixed(1), i === 0 ? '–' : l.loadCpuMs.toFixed(1)]),
       ),
       '',
       `Machine: ${results.machine.cpus} CPUs shared with other work (load average ${results.loadavg.map((n) => n.toFixed(2)).join(', ')} at the end of the run), Node ${results.machine.node}; load times move with it, sizes do not.`,
