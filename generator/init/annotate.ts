@@ -58,12 +58,34 @@ function lineNumber(text: string, offset: number): number {
   return line;
 }
 
-/** Insertions adding `x-cache` to every GET without one (block YAML and JSON; flow-style maps are skipped). */
-export function planAnnotations(spec: LoadedSpec, ir: IrDocument): { insertions: Insertion[]; skipped: string[] } {
+/** A YAML value as one line: numbers and booleans as they are, plain words bare, other strings quoted, lists in flow style. */
+function yamlValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(yamlValue).join(', ')}]`;
+  if (typeof value === 'string') return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|~)$/i.test(value) ? value : JSON.stringify(value);
+  return JSON.stringify(value);
+}
+
+/** A JSON object on one line with a space after each colon and comma (strings inside left as they are). */
+function jsonMember(annotation: Record<string, unknown>): string {
+  return `{${Object.entries(annotation).map(([k, v]) => `${JSON.stringify(k)}: ${Array.isArray(v) ? `[${v.map((x) => JSON.stringify(x)).join(', ')}]` : JSON.stringify(v)}`).join(', ')}}`;
+}
+
+/** Which annotation an operation gets; undefined leaves it alone. */
+export type AnnotationFor = (op: IrOperation) => Record<string, unknown> | undefined;
+
+const exampleForReads: AnnotationFor = (op) => (op.method === 'get' ? exampleAnnotation(op) : undefined);
+
+/**
+ * Insertions adding `x-cache` to operations without one: by default every GET gets the example
+ * annotation; `annotationFor` chooses otherwise (block YAML and JSON; flow-style maps are skipped).
+ * An operation that already has an `x-cache` is never touched, whatever `annotationFor` says.
+ */
+export function planAnnotations(spec: LoadedSpec, ir: IrDocument, annotationFor: AnnotationFor = exampleForReads): { insertions: Insertion[]; skipped: string[] } {
   const insertions: Insertion[] = [];
   const skipped: string[] = [];
   for (const op of ir.operations) {
-    if (op.method !== 'get' || op.cache) continue;
+    const annotation = op.cache ? undefined : annotationFor(op);
+    if (!annotation) continue;
     const found = operationNode(spec, op);
     const value = found?.pair.value;
     const first = isMap(value) ? value.items[0] : undefined;
@@ -73,7 +95,6 @@ export function planAnnotations(spec: LoadedSpec, ir: IrDocument): { insertions:
       continue;
     }
     const text = spec.sources.get(found.file).text;
-    const annotation = exampleAnnotation(op);
     const about = { file: found.file, operation: op.operationId, route: `${op.method.toUpperCase()} ${op.path}` };
     const keyOffset = firstKey.range[0];
     if (value.flow) {
@@ -82,7 +103,7 @@ export function planAnnotations(spec: LoadedSpec, ir: IrDocument): { insertions:
       const sameLine = text.slice(start, keyOffset).trim() !== '';
       const indent = sameLine ? '' : text.slice(start, keyOffset);
       const quote = text[keyOffset] === "'" ? "'" : '"';
-      const member = `${quote}x-cache${quote}: ${JSON.stringify(annotation).replace(/,/g, ', ').replace(/:/g, ': ')},`;
+      const member = `${quote}x-cache${quote}: ${jsonMember(annotation)},`;
       const offset = sameLine ? keyOffset : start;
       insertions.push({ ...about, offset, line: lineNumber(text, offset), text: sameLine ? `${member} ` : `${indent}${member}\n` });
       continue;
@@ -96,7 +117,7 @@ export function planAnnotations(spec: LoadedSpec, ir: IrDocument): { insertions:
     const parentIndent = (found.pair.key as Node).range ? text.slice(lineStart(text, (found.pair.key as Node).range![0]), (found.pair.key as Node).range![0]) : '';
     const step = ' '.repeat(Math.max(2, indent.length - parentIndent.length));
     const newline = text.includes('\r\n') ? '\r\n' : '\n';
-    const lines = [`${indent}x-cache:`, ...Object.entries(annotation).map(([k, v]) => `${indent}${step}${k}: ${v}`)];
+    const lines = [`${indent}x-cache:`, ...Object.entries(annotation).map(([k, v]) => `${indent}${step}${k}: ${yamlValue(v)}`)];
     insertions.push({ ...about, offset: start, line: lineNumber(text, start), text: lines.join(newline) + newline });
   }
   return { insertions, skipped };
