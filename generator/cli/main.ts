@@ -28,6 +28,7 @@ const commands: Record<string, () => Promise<{ command: Command }>> = {
   dashboard: () => import('./commands/dashboard.js'),
   top: () => import('./commands/top.js'),
   edge: () => import('./commands/edge.js'),
+  advise: () => import('./commands/advise.js'),
 };
 
 /** Runs `cachegen <args>`; resolves to the exit code (0 ok, 1 problems found, 2 usage or input error). */
