@@ -4,11 +4,14 @@
  * traffic, print what the cache did per endpoint, and exit leaving nothing running and, with
  * Redis, none of its keys behind. Ctrl-C ends the traffic early and still cleans up.
  *
- * Options: --seconds N (default 10), --concurrency N (default 32).
+ * Options: --seconds N (default 10), --concurrency N (default 32), --log FILE (write an access
+ * log of the run, JSON lines, for `cachegen advise --log FILE`).
  */
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generate, loadProject } from 'cachegen';
+import { AccessLog } from './access-log.js';
 import { deleteNamespace } from './namespace.js';
 import { serverTimes, TrafficReport, type Outcome } from './report.js';
 import { trafficMix } from './traffic.js';
@@ -63,8 +66,8 @@ async function generateCatalog(): Promise<void> {
   console.log(`cachegen: ${project.ir.operations.length} operations, lint clean, ${result.written.length} files written, ${result.unchanged.length} unchanged`);
 }
 
-/** `concurrency` clients send the traffic mix to `url` for `seconds` (less after Ctrl-C); what they saw, per endpoint. */
-async function driveTraffic(url: string, seconds: number, concurrency: number): Promise<{ report: TrafficReport; elapsed: number }> {
+/** `concurrency` clients send the traffic mix to `url` for `seconds` (less after Ctrl-C); what they saw, per endpoint (and per request, in `accessLog`). */
+async function driveTraffic(url: string, seconds: number, concurrency: number, accessLog?: AccessLog): Promise<{ report: TrafficReport; elapsed: number }> {
   const report = new TrafficReport();
   const next = trafficMix();
   const started = performance.now();
@@ -77,7 +80,9 @@ async function driveTraffic(url: string, seconds: number, concurrency: number): 
     while (performance.now() < deadline) {
       const request = next();
       const t0 = performance.now();
+      const startedAt = Date.now();
       let status = 0;
+      let bytes = 0;
       let cacheStatus: string | null = null;
       try {
         const response = await fetch(url + request.path, {
@@ -85,13 +90,14 @@ async function driveTraffic(url: string, seconds: number, concurrency: number): 
           headers: { ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
           ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
         });
-        await response.arrayBuffer();
+        bytes = (await response.arrayBuffer()).byteLength;
         status = response.status;
         cacheStatus = response.headers.get('cache-status');
       } catch {
         status = 0;
       }
       report.record(request.endpoint, outcomeOf(cacheStatus), performance.now() - t0, status > 0 && status < 500);
+      if (status > 0) accessLog?.write({ time: startedAt, method: request.method, path: request.path, status, bytes, durationMs: performance.now() - t0, headers: request.headers ?? {}, cacheStatus });
     }
   };
   try {
@@ -106,7 +112,7 @@ async function driveTraffic(url: string, seconds: number, concurrency: number): 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string' }, concurrency: { type: 'string' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string' }, concurrency: { type: 'string' }, log: { type: 'string' } } });
   const seconds = positiveInt('seconds', values.seconds, 10);
   const concurrency = positiveInt('concurrency', values.concurrency, 32);
 
@@ -126,10 +132,12 @@ async function main(): Promise<void> {
   let run: Awaited<ReturnType<typeof driveTraffic>>;
   let server: ReturnType<typeof serverTimes>;
   let deleted = 0;
+  const accessLog = values.log ? new AccessLog(resolve(values.log)) : undefined;
   try {
-    run = await driveTraffic(catalog.url, seconds, concurrency);
+    run = await driveTraffic(catalog.url, seconds, concurrency, accessLog);
     server = serverTimes(await catalog.metrics.registry.metrics());
   } finally {
+    await accessLog?.close();
     await catalog.close();
     // Each run has its own namespace: leave none of it in the user's Redis.
     if (redisUrl) deleted = await deleteNamespace(redisUrl, namespace);
@@ -144,6 +152,7 @@ async function main(): Promise<void> {
   console.log(`client: p50/p99 seen by ${concurrency} concurrent clients in this process, over loopback (their queueing included).`);
   console.log('miss cost = miss rate x mean client miss time: what the misses add to each request, on average.');
   if (redisUrl) console.log(`deleted this run's ${deleted} Redis keys (${namespace}:*)`);
+  if (values.log) console.log(`access log: ${values.log}; what to cache: npx cachegen advise --log ${values.log} --spec examples/catalog/openapi.yaml`);
   console.log(`reproduce: npm run demo -- --seconds ${seconds} --concurrency ${concurrency}`);
 }
 
