@@ -215,6 +215,8 @@ export async function advise(options: AdviseOptions): Promise<AdviceReport> {
 
   const classifier = new TrafficClassifier(plan, domains, true);
   classifier.meanBytes = profile.reads.map((p) => p.bytes.mean() || 0);
+  classifier.meanOriginSeconds = profile.reads.map((p) => p.originSeconds(p.answered.mean() || 0));
+  classifier.overheadSeconds = profile.reads.map((p) => p.overheadSeconds());
   classifier.itemBytes = itemBytes(plan, profile);
   const traffic = plan.reads.map((read) => trafficOf(read, profile));
   const ttlResults = await replayLog(source, classifier, ttlConfigs(plan), sampleRate, plan.reads.length, 2, options);

@@ -4,6 +4,7 @@
  * docs/advise.md ("How advise decides").
  */
 import type { XCache } from '../schema/x-cache.js';
+import { duration } from './report/format.js';
 import type { ReadPlan } from './plan.js';
 import type { Profile, ReadProfile } from './profile.js';
 import type { OpOutcome, SimPolicy } from './replay.js';
@@ -71,12 +72,12 @@ export function trafficOf(read: ReadPlan, profile: Profile): ReadTraffic {
     zipf: zipfExponent(counts),
     meanBytes: Math.round(p.bytes.mean() || 0),
     p99Bytes: Math.round(p.bytes.quantile(0.99) || 0),
-    meanOriginMs: round((p.origin.mean() || 0) * 1000, 1),
-    p99OriginMs: round((p.origin.quantile(0.99) || 0) * 1000, 1),
+    meanOriginMs: round(p.originSeconds(p.answered.mean() || 0) * 1000, 1),
+    p99OriginMs: round(p.originSeconds(p.answered.quantile(0.99) || 0) * 1000, 1),
     cachedInLog: p.cachedInLog,
   };
   if (p.writeToRead.count > 0) {
-    traffic.writeToRead = { count: p.writeToRead.count, p50: round(p.writeToRead.quantile(0.5), 1), p99: round(p.writeToRead.quantile(0.99), 1) };
+    traffic.writeToRead = { count: p.writeToRead.count, p50: round(p.writeToRead.quantile(0.5)), p99: round(p.writeToRead.quantile(0.99)) };
   }
   return traffic;
 }
@@ -154,7 +155,7 @@ export function decide(read: ReadPlan, traffic: ReadTraffic, curve: TtlPoint[], 
   if (chosen.ttl >= logSeconds) reasons.push(`the log covers ${Math.round(logSeconds)} s, so longer ttls cannot be told apart from this one: a longer log may support a longer ttl`);
   if (annotation.scope === 'private') reasons.push('private: it needs authentication, so each caller gets their own entry (auth-without-identity)');
   if (annotation.tags?.length) reasons.push(`tags ${annotation.tags.join(', ')}: the writes that change it invalidate them`);
-  if (traffic.writeToRead) reasons.push(`a write is read again after ${traffic.writeToRead.p50} s (median)${annotation.tags?.length ? '; the tags drop the entry then' : '; no tag covers it, so the ttl bounds how stale a hit can be'}`);
+  if (traffic.writeToRead) reasons.push(`a write is read again after ${duration(traffic.writeToRead.p50)} (median)${annotation.tags?.length ? '; the tags drop the entry then' : '; no tag covers it, so the ttl bounds how stale a hit can be'}`);
   if (swr > 0) reasons.push(`swr ${swr} s: misses cost ${traffic.meanOriginMs} ms on average, so one background refresh is better than a caller waiting`);
   return { verdict: 'cache', reasons, policy: { ttl: chosen.ttl, swr }, annotation };
 }

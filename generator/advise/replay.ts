@@ -1,9 +1,11 @@
 /**
  * Replays the log's reads through the runtime's own L1 (`L1Cache`, W-TinyLFU or LRU) on the
  * log's clock, several configurations side by side in one pass: a read looks its key up, a
- * miss answered 2xx stores an entry of the size the runtime would store, a stale entry inside
- * `swr` is served and refreshed, and a successful write drops every entry carrying a tag it
- * invalidates (as the cache's tag index does).
+ * miss answered 2xx stores an entry of the size the runtime would store once the origin has
+ * answered (reads of the key meanwhile wait for that load: misses, as the cache's single flight
+ * makes them), a stale entry inside `swr` is served and refreshed, and a successful write drops
+ * every entry carrying a tag it invalidates (as the cache's tag index does; a load in flight
+ * across the write is dropped too, as the cache refuses it).
  *
  * Beyond a few tens of thousands of keys the replay samples keys by hash (`sampleRate`), and
  * each L1 gets the same share of its bytes: the hit ratio of the sample estimates the whole
@@ -47,7 +49,10 @@ export interface SimResult {
 }
 
 interface Entry {
+  /** When the origin read the data (the miss's arrival), ms. */
   at: number;
+  /** When the origin's answer was stored: reads before it wait for the load (misses). */
+  readyAt: number;
   labels: readonly string[];
   labelHashes: readonly number[];
   resources: readonly number[];
@@ -79,21 +84,25 @@ class SimCache {
     outcome.lookups++;
     const found = this.l1.lookup(key);
     const ok = access.record.status >= 200 && access.record.status < 300;
-    if (found !== undefined) {
+    if (found !== undefined && now >= found.value.readyAt) {
       outcome.hits++;
       const entry = found.value;
       if (writes.changedSince(entry.resources, writes.byResource, entry.at)) outcome.staleByPath++;
       if (!this.config.invalidate && writes.changedSince(entry.labelHashes, writes.byLabel, entry.at)) outcome.staleByTags++;
       // A stale entry is served and refreshed in the background: the refresh stores it again, now.
-      if (found.stale && ok) this.store(key, access, now, policy, entry.labelHashes);
+      if (found.stale && ok) this.store(key, access, now, policy, entry.labelHashes, now);
       return;
     }
-    if (ok) this.store(key, access, now, policy, undefined);
+    // Joins the load in flight, if any; else this read is the load.
+    if (found === undefined && ok) this.store(key, access, now, policy, undefined, now + access.loadSeconds * 1000);
   }
 
-  private store(key: string, access: ReadAccess, now: number, policy: SimPolicy, labelHashes: readonly number[] | undefined): void {
-    const entry: Entry = { at: now, labels: access.labels, labelHashes: labelHashes ?? (this.config.invalidate ? NONE : access.labels.map(hash32)), resources: access.resources };
-    if (!this.l1.set(key, entry, { ttl: policy.ttl, stale: policy.swr, size: access.size })) return;
+  /** Stores the answer to a load that started now; `readyAt`: when reads may use it (a refresh keeps serving the stale entry, so at once). */
+  private store(key: string, access: ReadAccess, now: number, policy: SimPolicy, labelHashes: readonly number[] | undefined, readyAt: number): void {
+    const entry: Entry = { at: now, readyAt, labels: access.labels, labelHashes: labelHashes ?? (this.config.invalidate ? NONE : access.labels.map(hash32)), resources: access.resources };
+    // Fresh for ttl from when the answer arrives, as the cache stores it then.
+    const ttl = policy.ttl + access.loadSeconds;
+    if (!this.l1.set(key, entry, { ttl, stale: policy.swr, size: access.size })) return;
     // The policy may turn a newcomer away (W-TinyLFU admission): only a kept entry is indexed.
     if (this.l1.peek(key) !== entry) return;
     for (const label of entry.labels) {

@@ -30,6 +30,8 @@ export interface ReadAccess {
   resources: number[];
   /** Bytes of the L1 entry the runtime would store: prepared head, tags, body, key. */
   size: number;
+  /** Seconds the origin takes to answer it: its logged duration, or the operation's mean when the log has none (or served it from a cache). */
+  loadSeconds: number;
 }
 
 export interface WriteAccess {
@@ -130,6 +132,10 @@ export class TrafficClassifier {
   private writeSeed = 0x9e3779b9;
   /** Mean body bytes per read plan, for lines that do not say (HEAD, `-`). */
   meanBytes: number[] = [];
+  /** Mean origin seconds per read plan, for lines without a duration of their own. */
+  meanOriginSeconds: number[] = [];
+  /** Seconds per read plan a logged request spends outside the origin (see Profile), taken off each duration. */
+  overheadSeconds: number[] = [];
   /**
    * Mean body bytes of a read that returns one item of a family (a template such as
    * `product:{id}`): a response fanning out over the family holds about its bytes ÷ this many.
@@ -181,7 +187,8 @@ export class TrafficClassifier {
     const byPath = this.readHashes(path);
     const resources = tags.length === 0 ? byPath : [...byPath, ...tags.map(hash32)];
     const size = key === undefined ? 0 : plan.headBytes + tagsJsonBytes(tags) + bytes + key.length;
-    return { kind: 'read', plan, record, key, keyHash, tags, labels, resources, size };
+    const loadSeconds = !record.cached && record.duration >= 0 ? Math.max(0, record.duration - (this.overheadSeconds[plan.index] ?? 0)) : (this.meanOriginSeconds[plan.index] ?? 0);
+    return { kind: 'read', plan, record, key, keyHash, tags, labels, resources, size, loadSeconds };
   }
 
   /** How many values of an unknown template to estimate for an entry of `bytes` (0: not estimable). */

@@ -35,7 +35,7 @@ export interface ReadTraffic {
   zipf: number;
   meanBytes: number;
   p99Bytes: number;
-  /** Origin latency of the reads the log does not mark as cache hits (the miss cost), ms. */
+  /** Origin latency (the miss cost), ms: the duration of reads the log does not mark as cache hits, less the mean duration of those it does. */
   meanOriginMs: number;
   p99OriginMs: number;
   /** Seconds from a write to the next read of what it changed. */

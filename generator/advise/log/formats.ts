@@ -52,7 +52,8 @@ function combinedParser(): LineParser {
       else if (CACHE_HIT.test(token)) cached = true;
     }
     return {
-      time: lastTime,
+      // $time_local is when the answer went out: the request arrived $request_time earlier.
+      time: Number.isNaN(duration) ? lastTime : lastTime - Math.round(duration * 1000),
       method: m[3]!.toUpperCase(),
       target: m[4]!,
       status: Number(m[5]),

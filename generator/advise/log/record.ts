@@ -1,6 +1,6 @@
 /** One request as an access log records it, whatever the log's format. */
 export interface LogRecord {
-  /** When it happened, ms since the epoch. */
+  /** When the request arrived, ms since the epoch. */
   time: number;
   /** Upper-case HTTP method. */
   method: string;

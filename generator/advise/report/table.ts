@@ -10,7 +10,7 @@ function align(rows: string[][], rightFrom: number): string[] {
 
 /** The table and summary lines, plain text. */
 export function renderTable(report: AdviceReport): string {
-  const rows: string[][] = [['operation', 'reads/s', 'writes/s', 'keys', 'reads/key', 'top 10', 'size p99', 'origin ms', 'write→read', 'hit ratio', 'advice']];
+  const rows: string[][] = [['operation', 'reads/s', 'writes/s', 'keys', 'reads/key', 'top 10', 'size p99', 'origin ms mean/p99', 'write→read p50', 'hit ratio', 'advice']];
   for (const op of report.operations) {
     const t = op.traffic;
     rows.push([
