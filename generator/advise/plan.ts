@@ -39,8 +39,10 @@ export interface ReadPlan {
   blocked?: string;
   keyer?: RestKeyer;
   tags: TagPlan[];
-  /** Writes whose path is this one's or an ancestor's or a descendant's. */
+  /** Writes that change what it reads: related by path (see pathsRelated) or invalidating a tag family it carries. */
   relatedWrites: number[];
+  /** Related by path, and invalidating none of its tag families: changes only a ttl bounds (staleness is counted for these). */
+  uncoveredWrites: number[];
   /** Bytes of an L1 entry besides body, key and tags (the runtime's prepared-response head). */
   headBytes: number;
 }
@@ -107,6 +109,11 @@ function headBytes(op: IrOperation): number {
   return encodePrepared({ status: 200, body: Buffer.alloc(0), contentType, etag: strongEtag(''), headers: {}, storable: true, tags: [] }).byteLength;
 }
 
+/** True when the write invalidates a family the read's tags carry. */
+function covers(write: WritePlan, templates: TagTemplateSpec[]): boolean {
+  return write.invalidates.some((t) => templates.some((r) => familyOf(r) === t.family));
+}
+
 function keyerFor(policy: CachePolicy): RestKeyer {
   return createRestKeyer({
     policy,
@@ -145,7 +152,8 @@ export function planTraffic(ir: IrDocument): TrafficPlan {
       existing: op.cache !== undefined,
       policy,
       tags: templates.map(tagPlan),
-      relatedWrites: writes.filter((w) => pathsRelated(w.op.path, op.path) || w.invalidates.some((t) => templates.some((r) => familyOf(r) === t.family))).map((w) => w.index),
+      relatedWrites: writes.filter((w) => pathsRelated(w.op.path, op.path) || covers(w, templates)).map((w) => w.index),
+      uncoveredWrites: writes.filter((w) => pathsRelated(w.op.path, op.path) && !covers(w, templates)).map((w) => w.index),
       headBytes: headBytes(op),
     };
     if (judgement) plan.annotation = judgement.annotation;

@@ -142,8 +142,7 @@ export class TrafficClassifier {
    */
   itemBytes = new Map<string, number>();
   private readonly keyInput: KeyInput = { operationId: '', params: {}, query: '', headers: {}, caller: undefined };
-  private readonly readHashes = memoByPath((path) => readResources(path).map(hash32));
-  private readonly writeHashes = memoByPath((path) => writtenResources(path).map(hash32));
+  private readonly readHashes: Array<(path: string) => number[]>;
   private readonly queryUsers: Set<ReadPlan | WritePlan>;
 
   /**
@@ -152,6 +151,8 @@ export class TrafficClassifier {
    */
   constructor(private readonly plan: TrafficPlan, private readonly domains: TagDomains, private readonly estimate: boolean) {
     this.queryUsers = new Set([...plan.reads.filter((r) => usesQuery(r.tags)), ...plan.writes.filter((w) => usesQuery(w.invalidates))]);
+    // A read's path resources name the writes no tag covers (see writtenPathHashes), so a covered write never counts as a stale hit.
+    this.readHashes = plan.reads.map((read) => memoByPath((path) => read.uncoveredWrites.flatMap((w) => readResources(path).map((r) => hash32(`${w}:${r}`)))));
   }
 
   /** The access a record is. */
@@ -184,7 +185,9 @@ export class TrafficClassifier {
     const tags: string[] = [];
     const labels: string[] = [];
     for (const t of plan.tags) this.entryTag(t, plan, record, sources, keyHash, bytes, tags, labels);
-    const byPath = this.readHashes(path);
+    let byPath = this.readHashes[plan.index]!(path);
+    // A private answer depends on who asks: only the same caller's writes change it.
+    if (plan.policy.scope === 'private' && byPath.length > 0) byPath = byPath.map((h) => hash32(`${h}@${record.caller ?? ''}`));
     const resources = tags.length === 0 ? byPath : [...byPath, ...tags.map(hash32)];
     const size = key === undefined ? 0 : plan.headBytes + tagsJsonBytes(tags) + bytes + key.length;
     const loadSeconds = !record.cached && record.duration >= 0 ? Math.max(0, record.duration - (this.overheadSeconds[plan.index] ?? 0)) : (this.meanOriginSeconds[plan.index] ?? 0);
@@ -234,8 +237,14 @@ export class TrafficClassifier {
       const picks = new Map<string, string | undefined>();
       for (const t of plan.invalidates) this.writeTag(t, record, sources, picks, tags, labels);
     }
-    const resources = !succeeded ? [] : tags.length === 0 ? this.writeHashes(path) : [...this.writeHashes(path), ...tags.map(hash32)];
+    const resources = succeeded ? [...this.writtenPathHashes(plan, path, record.caller), ...tags.map(hash32)] : [];
     return { kind: 'write', plan, record, succeeded, tags, labels, resources };
+  }
+
+  /** A write's path resources, named by the write (`<write index>:<resource>`), also for its caller alone (private reads). */
+  private writtenPathHashes(plan: WritePlan, path: string, caller: string | undefined): number[] {
+    const named = writtenResources(path).map((r) => hash32(`${plan.index}:${r}`));
+    return [...named, ...named.map((h) => hash32(`${h}@${caller ?? ''}`))];
   }
 
   /** The tags and labels one invalidation template drops. */
