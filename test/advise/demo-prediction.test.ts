@@ -41,6 +41,11 @@ describe('advise on the demo server\'s own access log', () => {
     const hits = cached.reduce((s, op) => s + op.prediction!.hits, 0);
     const lookups = cached.reduce((s, op) => s + op.prediction!.lookups, 0);
     const predicted = hits / lookups;
+    const rows = cached.map((op) => {
+      const m = measured.byOperation.get(op.operationId)!;
+      return `  ${op.operationId.padEnd(18)} predicted ${(op.prediction!.hitRatio * 100).toFixed(1)}%  measured ${((m.hits / (m.hits + m.misses)) * 100).toFixed(1)}%`;
+    });
+    console.log([`advise on the demo's log: L1 ${report.l1.maxBytes} bytes, predicted ${(predicted * 100).toFixed(2)}%, measured ${(measured.hitRatio * 100).toFixed(2)}%`, ...rows].join('\n'));
     expect(lookups).toBe(measured.hits + measured.misses);
     expect(Math.abs(predicted - measured.hitRatio)).toBeLessThanOrEqual(0.02);
   });
