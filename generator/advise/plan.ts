@@ -4,11 +4,11 @@
  * lint rules (./safety), and the runtime's own key builder for it; writes get their
  * `x-cache-invalidates` templates. Everything per line reads this plan.
  */
-import { createRestKeyer, strongEtag, type CachePolicy, type RestKeyer, type TagTemplateSpec } from '@cachegen/runtime';
+import { createRestKeyer, parseTagTemplate, strongEtag, type CachePolicy, type RestKeyer, type TagTemplateSpec } from '@cachegen/runtime';
 import { encodePrepared } from '@cachegen/runtime/fastify';
 import { operationSpec } from '../emit/route-table.js';
 import { effectivePolicy } from '../ir/policy.js';
-import { parseTagTemplate } from '../ir/tag-template.js';
+
 import type { IrDocument, IrOperation } from '../ir/types.js';
 import { validateXCache, type XCache } from '../schema/x-cache.js';
 import { pathsRelated, Router } from './routes.js';

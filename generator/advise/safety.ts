@@ -5,9 +5,10 @@
  * `scope: private`, as auth-without-identity asks; any other error, and any secret-looking
  * field (no-store-violation, even as a warning), means "do not cache".
  */
+import { parseTagTemplate } from '@cachegen/runtime';
 import { effectivePolicy } from '../ir/policy.js';
 import type { IrCache, IrDocument, IrOperation, TagTemplate } from '../ir/types.js';
-import { parseTagTemplate } from '../ir/tag-template.js';
+
 import { lint } from '../lint/lint.js';
 import type { Problem } from '../lint/types.js';
 import { validateXCache, type XCache } from '../schema/x-cache.js';
