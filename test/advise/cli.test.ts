@@ -27,8 +27,8 @@ async function cachegen(...args: string[]): Promise<{ code: number; stdout: stri
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cachegen-advise-cli-'));
   await copyFile(FIXTURE, join(dir, 'openapi.yaml'));
-  await generateLog(join(dir, 'access.log'), 'combined', { seed: 5, rate: 50, seconds: 300, mix: shopMix() });
-});
+  await generateLog(join(dir, 'access.log'), 'combined', { seed: 5, rate: 40, seconds: 300, mix: shopMix() });
+}, 120_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -54,7 +54,7 @@ describe('cachegen advise', () => {
     }
     const json = JSON.parse(await readFile(join(dir, 'out/advice.json'), 'utf8')) as { l1: { maxBytes: number } };
     expect(json.l1.maxBytes).toBeGreaterThan(0);
-  });
+  }, 180_000);
 
   it('--apply inserts the suggested x-cache blocks, keeps comments, and never touches an operation that has one', async () => {
     const before = await readFile(join(dir, 'openapi.yaml'), 'utf8');
@@ -85,7 +85,7 @@ describe('cachegen advise', () => {
     expect(again.stdout).toMatch(/^getArticle .* cached by the spec/m);
     expect(again.stdout).toContain('--apply: no operation to annotate');
     expect(await readFile(join(dir, 'openapi.yaml'), 'utf8')).toBe(after);
-  });
+  }, 180_000);
 
   it('names what is wrong with the command line', async () => {
     expect(await cachegen('advise', '--spec', 'openapi.yaml')).toMatchObject({ code: 2, stderr: expect.stringContaining('--log is required') });
