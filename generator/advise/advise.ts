@@ -13,9 +13,9 @@ import { sniffFormat } from './log/formats.js';
 import { planTraffic, type TrafficPlan } from './plan.js';
 import { Profile } from './profile.js';
 import { decide, knee, sizeLadder, trafficOf, ttlCurve, TTL_LADDER, type Decision } from './recommend.js';
-import { Replay, type SimConfig, type SimPolicy, type SimResult } from './replay.js';
-import { TagDomains, TrafficClassifier } from './traffic.js';
-import type { AdviceReport, OperationAdvice, ReadTraffic, SizePoint } from './types.js';
+import { Replay, type OpOutcome, type SimConfig, type SimPolicy, type SimResult } from './replay.js';
+import { TagDomains, TrafficClassifier, type FirstPassFacts } from './traffic.js';
+import type { AdviceReport, OperationAdvice, Prediction, ReadTraffic, SizePoint } from './types.js';
 
 export interface AdviseOptions {
   ir: IrDocument;
@@ -43,7 +43,7 @@ async function logSource(options: AdviseOptions): Promise<LogSource> {
 /** Pass 1. Throws naming the file, line and reason when no line of the log is a request. */
 async function profileLog(source: LogSource, plan: TrafficPlan, domains: TagDomains, options: AdviseOptions): Promise<Profile> {
   const profile = new Profile(plan);
-  await forEachAccess(source, new TrafficClassifier(plan, domains, false), profile, (read, total) => options.progress?.(1, PASSES, read, total));
+  await forEachAccess(source, new TrafficClassifier(plan, domains), profile, (read, total) => options.progress?.(1, PASSES, read, total));
   if (profile.lines === 0) throw new Error(`${source.file}: the log has no lines`);
   if (profile.malformedCount === profile.lines) {
     const first = profile.malformedExamples[0]!;
@@ -52,10 +52,31 @@ async function profileLog(source: LogSource, plan: TrafficPlan, domains: TagDoma
   return profile;
 }
 
-async function replayLog(source: LogSource, classifier: TrafficClassifier, configs: SimConfig[], sampleRate: number, opCount: number, pass: number, options: AdviseOptions): Promise<SimResult[]> {
-  const replay = new Replay(configs, sampleRate, opCount);
-  await forEachAccess(source, classifier, replay, (read, total) => options.progress?.(pass, PASSES, read, total));
+/** What the replay passes share: the log, how its lines are classified, the share of keys followed. */
+interface ReplayRun {
+  source: LogSource;
+  plan: TrafficPlan;
+  classifier: TrafficClassifier;
+  sampleRate: number;
+  options: AdviseOptions;
+}
+
+/** Pass 2 or 3: every configuration replayed side by side in one read of the log. */
+async function replayLog(run: ReplayRun, configs: SimConfig[], pass: number): Promise<SimResult[]> {
+  const replay = new Replay(configs, run.sampleRate, run.plan.reads.length);
+  await forEachAccess(run.source, run.classifier, replay, (read, total) => run.options.progress?.(pass, PASSES, read, total));
   return replay.results();
+}
+
+/** The facts later passes estimate from (see FirstPassFacts). */
+function firstPassFacts(plan: TrafficPlan, profile: Profile, domains: TagDomains): FirstPassFacts {
+  return {
+    domains,
+    meanBytes: profile.reads.map((p) => p.bytes.mean() || 0),
+    meanOriginSeconds: profile.reads.map((p) => p.originSeconds(p.answered.mean() || 0)),
+    overheadSeconds: profile.reads.map((p) => p.overheadSeconds()),
+    itemBytes: itemBytes(plan, profile),
+  };
 }
 
 /** Mean body bytes per tag family, over reads that return one item of it (`product:{id}`). */
@@ -124,48 +145,50 @@ function sizeCurve(f: Findings): SizePoint[] {
   }));
 }
 
+/** What the size replay predicts for one operation at the recommended size (counts scaled back up from the sample). */
+function prediction(outcome: OpOutcome, twin: OpOutcome, traffic: ReadTraffic, sampleRate: number): Prediction {
+  const hits = outcome.hits / sampleRate;
+  return {
+    hitRatio: outcome.lookups === 0 ? 0 : Math.round((outcome.hits / outcome.lookups) * 10_000) / 10_000,
+    lookups: Math.round(outcome.lookups / sampleRate),
+    hits: Math.round(hits),
+    originSecondsSaved: Math.round(((hits * traffic.meanOriginMs) / 1000) * 10) / 10,
+    staleWithoutInvalidation: Math.round(twin.staleByTags / sampleRate),
+    staleByPath: Math.round(outcome.staleByPath / sampleRate),
+  };
+}
+
+/** The advice for read i: its verdict and traffic, its ttl curve, and its prediction when it is cached. */
+function operationAdvice(f: Findings, i: number, atKnee: SimResult, twin: SimResult): OperationAdvice {
+  const read = f.plan.reads[i]!;
+  const decision = f.decisions[i]!;
+  const traffic = f.traffic[i]!;
+  const advice: OperationAdvice = {
+    operationId: read.op.operationId,
+    method: read.op.method.toUpperCase(),
+    path: read.op.path,
+    verdict: decision.verdict,
+    reasons: decision.reasons,
+    traffic,
+    ttlCurve: read.keyer ? ttlCurve(f.ttlResults.map((r) => r.ops[i]!)) : [],
+  };
+  if (decision.annotation) advice.annotation = decision.annotation;
+  if (decision.policy) {
+    advice.policy = { ...decision.policy, scope: read.policy.scope, tags: read.tags.map((t) => t.template.source) };
+    advice.prediction = prediction(atKnee.ops[i]!, twin.ops[i]!, traffic, f.sampleRate);
+  }
+  return advice;
+}
+
 function buildReport(ir: IrDocument, f: Findings): AdviceReport {
   const { plan, profile, sampleRate } = f;
   const curve = sizeCurve(f);
   const chosen = knee(curve, 'tinylfu');
   const atKnee = f.sizeResults[2 * f.sizes.indexOf(chosen.maxBytes)]!;
   const twin = f.sizeResults.at(-1)!;
-  let originSecondsSaved = 0;
-  let originSecondsTotal = 0;
-  let staleWithoutInvalidation = 0;
-  const operations = plan.reads.map((read, i): OperationAdvice => {
-    const decision = f.decisions[i]!;
-    const traffic = f.traffic[i]!;
-    const advice: OperationAdvice = {
-      operationId: read.op.operationId,
-      method: read.op.method.toUpperCase(),
-      path: read.op.path,
-      verdict: decision.verdict,
-      reasons: decision.reasons,
-      traffic,
-      ttlCurve: read.keyer ? ttlCurve(f.ttlResults.map((r) => r.ops[i]!)) : [],
-    };
-    if (decision.annotation) advice.annotation = decision.annotation;
-    if (decision.policy) {
-      advice.policy = { ...decision.policy, scope: read.policy.scope, tags: read.tags.map((t) => t.template.source) };
-      const o = atKnee.ops[i]!;
-      const hits = o.hits / sampleRate;
-      const saved = (hits * traffic.meanOriginMs) / 1000;
-      const stale = twin.ops[i]!.staleByTags / sampleRate;
-      originSecondsSaved += saved;
-      originSecondsTotal += (traffic.reads * traffic.meanOriginMs) / 1000;
-      staleWithoutInvalidation += stale;
-      advice.prediction = {
-        hitRatio: o.lookups === 0 ? 0 : Math.round((o.hits / o.lookups) * 10_000) / 10_000,
-        lookups: Math.round(o.lookups / sampleRate),
-        hits: Math.round(hits),
-        originSecondsSaved: Math.round(saved * 10) / 10,
-        staleWithoutInvalidation: Math.round(stale),
-        staleByPath: Math.round(o.staleByPath / sampleRate),
-      };
-    }
-    return advice;
-  });
+  const operations = plan.reads.map((_, i) => operationAdvice(f, i, atKnee, twin));
+  const cached = operations.filter((op) => op.prediction);
+  const sum = (value: (op: OperationAdvice) => number) => cached.reduce((total, op) => total + value(op), 0);
   const iso = (t: number) => (Number.isFinite(t) ? new Date(t).toISOString() : '');
   return {
     log: {
@@ -198,9 +221,9 @@ function buildReport(ir: IrDocument, f: Findings): AdviceReport {
       hitRatio: chosen.tinylfu,
       hitRatioLargest: curve.at(-1)!.tinylfu,
       curve,
-      originSecondsSaved: Math.round(originSecondsSaved * 10) / 10,
-      originSecondsTotal: Math.round(originSecondsTotal * 10) / 10,
-      staleWithoutInvalidation: Math.round(staleWithoutInvalidation),
+      originSecondsSaved: Math.round(sum((op) => op.prediction!.originSecondsSaved) * 10) / 10,
+      originSecondsTotal: Math.round(sum((op) => (op.traffic.reads * op.traffic.meanOriginMs) / 1000) * 10) / 10,
+      staleWithoutInvalidation: sum((op) => op.prediction!.staleWithoutInvalidation),
     },
   };
 }
@@ -213,18 +236,14 @@ export async function advise(options: AdviseOptions): Promise<AdviceReport> {
   const profile = await profileLog(source, plan, domains, options);
   const sampleRate = Math.min(1, (options.maxKeys ?? DEFAULT_MAX_KEYS) / Math.max(1, profile.allKeys.estimate()));
 
-  const classifier = new TrafficClassifier(plan, domains, true);
-  classifier.meanBytes = profile.reads.map((p) => p.bytes.mean() || 0);
-  classifier.meanOriginSeconds = profile.reads.map((p) => p.originSeconds(p.answered.mean() || 0));
-  classifier.overheadSeconds = profile.reads.map((p) => p.overheadSeconds());
-  classifier.itemBytes = itemBytes(plan, profile);
+  const run: ReplayRun = { source, plan, classifier: new TrafficClassifier(plan, firstPassFacts(plan, profile, domains)), sampleRate, options };
   const traffic = plan.reads.map((read) => trafficOf(read, profile));
-  const ttlResults = await replayLog(source, classifier, ttlConfigs(plan), sampleRate, plan.reads.length, 2, options);
+  const ttlResults = await replayLog(run, ttlConfigs(plan), 2);
   const decisions = plan.reads.map((read, i) => decide(read, traffic[i]!, read.keyer ? ttlCurve(ttlResults.map((r) => r.ops[i]!)) : [], profile.seconds));
 
   const policies = decisions.map((d) => d.policy);
   const workingSet = plan.reads.reduce((sum, read, i) => sum + (policies[i] ? traffic[i]!.distinctKeys * (profile.reads[read.index]!.entryBytes.mean() || 0) : 0), 0);
   const sizes = sizeLadder(workingSet);
-  const sizeResults = await replayLog(source, classifier, sizeConfigs(sizes, policies), sampleRate, plan.reads.length, 3, options);
+  const sizeResults = await replayLog(run, sizeConfigs(sizes, policies), 3);
   return buildReport(options.ir, { source, plan, profile, sampleRate, traffic, decisions, ttlResults, sizes, sizeResults });
 }

@@ -127,29 +127,39 @@ function memoByPath(compute: (path: string) => number[]): (path: string) => numb
 
 const usesQuery = (templates: TagPlan[]): boolean => templates.some((t) => t.template.parts.some((p) => p.kind === 'query'));
 
-/** Classifies log records against a plan; `domains` (from an earlier pass) lets it estimate unknown tag values. */
-export class TrafficClassifier {
-  private writeSeed = 0x9e3779b9;
+/** What the first pass learned that later passes use to fill in what a line does not say. */
+export interface FirstPassFacts {
+  /** Values seen per tag family. */
+  domains: TagDomains;
   /** Mean body bytes per read plan, for lines that do not say (HEAD, `-`). */
-  meanBytes: number[] = [];
+  meanBytes: number[];
   /** Mean origin seconds per read plan, for lines without a duration of their own. */
-  meanOriginSeconds: number[] = [];
+  meanOriginSeconds: number[];
   /** Seconds per read plan a logged request spends outside the origin (see Profile), taken off each duration. */
-  overheadSeconds: number[] = [];
+  overheadSeconds: number[];
   /**
    * Mean body bytes of a read that returns one item of a family (a template such as
    * `product:{id}`): a response fanning out over the family holds about its bytes ÷ this many.
    */
-  itemBytes = new Map<string, number>();
+  itemBytes: Map<string, number>;
+}
+
+/** Classifies log records against a plan. */
+export class TrafficClassifier {
+  private writeSeed = 0x9e3779b9;
+  private readonly domains: TagDomains;
   private readonly keyInput: KeyInput = { operationId: '', params: {}, query: '', headers: {}, caller: undefined };
   private readonly readHashes: Array<(path: string) => number[]>;
   private readonly queryUsers: Set<ReadPlan | WritePlan>;
+  private readonly facts: FirstPassFacts | undefined;
 
   /**
-   * `domains`: values seen per family (filled as lines are classified). `estimate`: guess unknown
-   * values from them; off for the first pass, which is still collecting them.
+   * The first pass gives `domains` (filled as lines are classified) and no facts: it estimates
+   * nothing. Later passes give the facts it learned, and unknown tag values are estimated from them.
    */
-  constructor(private readonly plan: TrafficPlan, private readonly domains: TagDomains, private readonly estimate: boolean) {
+  constructor(private readonly plan: TrafficPlan, learning: TagDomains | FirstPassFacts) {
+    this.facts = learning instanceof TagDomains ? undefined : learning;
+    this.domains = learning instanceof TagDomains ? learning : learning.domains;
     this.queryUsers = new Set([...plan.reads.filter((r) => usesQuery(r.tags)), ...plan.writes.filter((w) => usesQuery(w.invalidates))]);
     // A read's path resources name the writes no tag covers (see writtenPathHashes), so a covered write never counts as a stale hit.
     this.readHashes = plan.reads.map((read) => memoByPath((path) => read.uncoveredWrites.flatMap((w) => readResources(path).map((r) => hash32(`${w}:${r}`)))));
@@ -181,7 +191,7 @@ export class TrafficClassifier {
       key = plan.keyer(input);
     }
     const keyHash = key === undefined ? 0 : hash32(key);
-    const bytes = record.bytes >= 0 && record.method !== 'HEAD' ? record.bytes : (this.meanBytes[plan.index] ?? 0);
+    const bytes = record.bytes >= 0 && record.method !== 'HEAD' ? record.bytes : (this.facts?.meanBytes[plan.index] ?? 0);
     const tags: string[] = [];
     const labels: string[] = [];
     for (const t of plan.tags) this.entryTag(t, plan, record, sources, keyHash, bytes, tags, labels);
@@ -190,16 +200,17 @@ export class TrafficClassifier {
     if (plan.policy.scope === 'private' && byPath.length > 0) byPath = byPath.map((h) => hash32(`${h}@${record.caller ?? ''}`));
     const resources = tags.length === 0 ? byPath : [...byPath, ...tags.map(hash32)];
     const size = key === undefined ? 0 : plan.headBytes + tagsJsonBytes(tags) + bytes + key.length;
-    const loadSeconds = !record.cached && record.duration >= 0 ? Math.max(0, record.duration - (this.overheadSeconds[plan.index] ?? 0)) : (this.meanOriginSeconds[plan.index] ?? 0);
+    const overhead = this.facts?.overheadSeconds[plan.index] ?? 0;
+    const loadSeconds = !record.cached && record.duration >= 0 ? Math.max(0, record.duration - overhead) : (this.facts?.meanOriginSeconds[plan.index] ?? 0);
     return { kind: 'read', plan, record, key, keyHash, tags, labels, resources, size, loadSeconds };
   }
 
   /** How many values of an unknown template to estimate for an entry of `bytes` (0: not estimable). */
   private estimatedValues(t: TagPlan, bytes: number): number {
     const known = this.domains.size(t.family);
-    if (!this.estimate || known === 0) return 0;
+    if (!this.facts || known === 0) return 0;
     if (!t.fanOut) return 1;
-    const item = this.itemBytes.get(t.family);
+    const item = this.facts.itemBytes.get(t.family);
     if (!item) return 0;
     return Math.min(known, MAX_FAN_OUT, Math.max(1, Math.round(bytes / item)));
   }
@@ -263,7 +274,7 @@ export class TrafficClassifier {
     }
     if (!picks.has(t.family)) {
       this.writeSeed = (Math.imul(this.writeSeed, 1664525) + 1013904223) >>> 0;
-      picks.set(t.family, this.estimate ? this.domains.pick(t.family, this.writeSeed) : undefined);
+      picks.set(t.family, this.facts ? this.domains.pick(t.family, this.writeSeed) : undefined);
     }
     const estimate = picks.get(t.family);
     if (estimate === undefined) labels.push(WHOLE_FAMILY + t.family);
