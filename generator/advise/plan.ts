@@ -144,7 +144,9 @@ export function planTraffic(ir: IrDocument): TrafficPlan {
       const parsed = parseTagTemplate(source);
       return 'parts' in parsed ? [{ source, parts: parsed.parts }] : [];
     });
-    const blocked = op.cache?.policy.sensitive ? 'sensitive: the spec says never store it' : judgement?.blocked;
+    const blocked = op.cache?.invalid
+      ? 'its x-cache has an error, so it is stored nowhere until that is fixed (cachegen lint)'
+      : op.cache?.policy.sensitive ? 'sensitive: the spec says never store it' : judgement?.blocked;
     const plan: ReadPlan = {
       kind: 'read',
       index,

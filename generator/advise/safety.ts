@@ -28,7 +28,7 @@ function candidateCache(op: IrOperation, defaults: XCache, annotation: XCache): 
     const parsed = parseTagTemplate(source);
     return 'parts' in parsed ? [{ source, parts: parsed.parts, location: op.location }] : [];
   });
-  return { policy, tags, location: op.location, fields: {}, explicit: Object.keys(annotation) as IrCache['explicit'] };
+  return { policy, tags, location: op.location, fields: {}, explicit: Object.keys(annotation) as IrCache['explicit'], invalid: false };
 }
 
 /** Problems lint reports for each candidate operation when every candidate carries its annotation. */
@@ -55,6 +55,12 @@ function blockingProblem(problems: Problem[]): Problem | undefined {
 /** Judges every candidate annotation with the lint rules; see the module comment. */
 export function judgeCandidates(ir: IrDocument, candidates: Map<IrOperation, XCache>): Map<IrOperation, Judgement> {
   const judged = new Map<IrOperation, Judgement>();
+  // With a broken x-cache-defaults every x-cache is read as invalid (never stored): nothing to suggest until it is fixed.
+  const brokenDefaults = (ir.diagnostics ?? []).find((d) => d.rule === 'valid-x-cache' && d.location.pointer.startsWith('#/x-cache-defaults'));
+  if (brokenDefaults) {
+    for (const [op, annotation] of candidates) judged.set(op, { annotation, blocked: `valid-x-cache: ${brokenDefaults.message} (fix x-cache-defaults first: cachegen lint)` });
+    return judged;
+  }
   const first = lintCandidates(ir, candidates);
   const retry = new Map<IrOperation, XCache>();
   for (const [op, problems] of first) {

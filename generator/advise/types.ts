@@ -11,7 +11,7 @@ export type Verdict =
   | 'do-not-cache'
   /** Cached by the spec today; replayed with its own policy, left as it is. */
   | 'cached'
-  /** Marked sensitive by the spec: stored nowhere, not replayed. */
+  /** Marked sensitive by the spec, or its x-cache has an error: stored nowhere, not replayed. */
   | 'never-stored';
 
 /** What the log says about one read operation. */

@@ -56,6 +56,6 @@ export function verdictText(op: OperationAdvice): string {
     case 'cached':
       return `cached by the spec (ttl ${op.policy!.ttl} s${op.policy!.swr ? `, swr ${op.policy!.swr} s` : ''})`;
     case 'never-stored':
-      return 'never stored (sensitive)';
+      return op.reasons[0]!.startsWith('sensitive') ? 'never stored (sensitive)' : 'never stored (invalid x-cache)';
   }
 }
