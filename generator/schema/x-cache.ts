@@ -10,7 +10,10 @@ import { DURATION_FORMS, DURATION_PATTERN, durationSeconds } from './duration.js
 export const durationSchema = z
   .union([
     z.number().int('must be whole seconds').min(0, 'must be 0 or more seconds'),
-    z.string().regex(DURATION_PATTERN, `must be ${DURATION_FORMS}`),
+    z.string().regex(DURATION_PATTERN, {
+      // A quoted number is the usual slip: say what to write instead.
+      error: (issue) => (/^\d+$/.test(String(issue.input)) ? `is the text "${String(issue.input)}": write ${String(issue.input)} (seconds) or "${String(issue.input)}s"` : `must be ${DURATION_FORMS}`),
+    }),
   ], { error: `must be ${DURATION_FORMS}` })
   .transform((value, ctx) => {
     const seconds = durationSeconds(value);

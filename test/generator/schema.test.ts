@@ -27,7 +27,7 @@ describe('validateXCache', () => {
     [{ ttl: -1, swr: 5 }, [[['ttl'], /0 or more/]], { swr: 5 }],
     [{ ttl: 1.5 }, [[['ttl'], /whole seconds \(300\) or a duration such as "5m"/]], {}],
     [{ ttl: '5 minutes', swr: '1m' }, [[['ttl'], /a duration such as "5m" \(s, m, h, d\)/]], { swr: 60 }],
-    [{ ttl: '300' }, [[['ttl'], /a duration such as "5m"/]], {}],
+    [{ ttl: '300' }, [[['ttl'], /^is the text "300": write 300 \(seconds\) or "300s"$/]], {}],
     [{ ttl: '5M' }, [[['ttl'], /a duration such as "5m"/]], {}],
     [{ ttl: '1w' }, [[['ttl'], /a duration such as "5m"/]], {}],
     [{ ttl: '-5m' }, [[['ttl'], /a duration such as "5m"/]], {}],
