@@ -10,7 +10,7 @@ const { z } = requirePeer<typeof import('zod')>('zod');
 import { parseRowTemplate } from './templates.js';
 
 /** PostgreSQL identifiers (schema, channel, table names in SQL we generate) longer than this are truncated silently by the server. */
-const MAX_IDENTIFIER_BYTES = 63;
+export const MAX_IDENTIFIER_BYTES = 63;
 
 const identifier = z
   .string()

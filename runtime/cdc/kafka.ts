@@ -58,16 +58,18 @@ export class KafkaCdcConsumer extends EventEmitter<KafkaCdcEvents> {
   }
 
   /**
-   * Handles one Kafka message: tombstones and non-row events are skipped, a malformed event is
-   * logged and skipped (it would otherwise block its partition forever), and a failed
-   * invalidation rejects so kafkajs retries it without committing the offset.
+   * Handles one Kafka message: tombstones and non-row events are skipped; a malformed event
+   * invalidates every mapped table instead (it may be a change we cannot read) and is then
+   * skipped (retrying it would block its partition forever); an invalidation that is not
+   * confirmed rejects, so kafkajs retries it without committing the offset.
    */
   async handleMessage({ topic, partition, message }: Pick<EachMessagePayload, 'topic' | 'partition' | 'message'>): Promise<void> {
     let parsed;
     try {
       parsed = parseDebezium(message.value);
     } catch (err) {
-      this.log(`skipping ${topic}[${partition}]@${message.offset}: ${(err as Error).message}`);
+      this.log(`${topic}[${partition}]@${message.offset} is not a Debezium event (${(err as Error).message}); invalidating every mapped table instead`);
+      await this.handler.invalidateAllTables();
       return;
     }
     if (parsed.kind === 'ignored') {

@@ -1,8 +1,8 @@
 /**
  * Debezium change events from NATS JetStream (e.g. Debezium Server's NATS JetStream sink),
- * read by a durable pull consumer. A message is acknowledged only after its invalidation has
- * completed, and negatively acknowledged (redelivered after a delay) when it failed: at-least-once,
- * so a crash between receive and invalidate loses nothing.
+ * read by a durable pull consumer. A message is acknowledged only after its invalidation was
+ * confirmed by Redis, and negatively acknowledged (redelivered after a delay) when it was not:
+ * at-least-once, so neither a crash between receive and invalidate nor a Redis outage loses one.
  */
 import { EventEmitter } from 'node:events';
 import type { ConsumerMessages, JsMsg, NatsConnection } from 'nats';
@@ -92,15 +92,19 @@ export class NatsCdcConsumer extends EventEmitter<NatsCdcEvents> {
     })();
   }
 
-  /** Handles one message: invalidate, then ack; nak on failure so JetStream redelivers it. */
+  /**
+   * Handles one message: invalidate, then ack; nak when the invalidation is not confirmed, so
+   * JetStream redelivers it. A message that is not a Debezium event could be a change we cannot
+   * read: every mapped table is invalidated instead, then it is terminated (redelivering it
+   * would never help).
+   */
   async process(message: JsMsg): Promise<void> {
     let parsed;
     try {
       parsed = parseDebezium(message.data.length === 0 ? null : message.data);
     } catch (err) {
-      // A message that can never be parsed would be redelivered forever: log it and move on.
-      this.log(`skipping message ${message.seq} on ${message.subject}: ${(err as Error).message}`);
-      message.term();
+      this.log(`message ${message.seq} on ${message.subject} is not a Debezium event (${(err as Error).message}); invalidating every mapped table instead`);
+      if (await this.invalidated(message, () => this.handler.invalidateAllTables())) message.term();
       return;
     }
     if (parsed.kind === 'ignored') {
@@ -108,16 +112,22 @@ export class NatsCdcConsumer extends EventEmitter<NatsCdcEvents> {
       this.emit('ignored', parsed.reason);
       return;
     }
-    let tags: string[];
+    const change = parsed.change;
+    const tags = await this.invalidated(message, () => this.handler.handle(change));
+    if (!tags) return;
+    await message.ackAck();
+    this.emit('invalidated', tags, change);
+  }
+
+  /** The tags `invalidate` confirmed; undefined after a nak when it was not confirmed. */
+  private async invalidated(message: JsMsg, invalidate: () => Promise<string[]>): Promise<string[] | undefined> {
     try {
-      tags = await this.handler.handle(parsed.change);
+      return await invalidate();
     } catch (err) {
       this.emit('invalidation-failed', err as Error);
       message.nak((this.options.retryDelay ?? 1) * 1000);
-      return;
+      return undefined;
     }
-    await message.ackAck();
-    this.emit('invalidated', tags, parsed.change);
   }
 
   /** Stops consuming (unacknowledged messages are redelivered to the durable later) and closes the connection. */

@@ -6,13 +6,17 @@
  * Notifications sent while no connection was listening are lost for good, so every successful
  * (re)connect invalidates the table-wide tag of every mapped table before reporting itself
  * connected: an entry that could have missed an invalidation is dropped rather than served.
+ * NOTIFY has no acknowledgement, so a notification whose invalidation Redis did not confirm is
+ * treated the same way as a lost one: the listener drops its connection, and reports itself
+ * connected again only once the flush that follows is confirmed (docs/cdc.md). A payload that is
+ * not ours invalidates every mapped table.
  */
 import { EventEmitter } from 'node:events';
 import type pg from 'pg';
 import { requirePeer } from '../../peer.js';
 import type { CacheObserver } from '../../metrics/observer.js';
 import { DEFAULT_CHANNEL, type CdcTables } from '../config.js';
-import { ChangeHandler, type Invalidator, type TableChange } from '../handler.js';
+import { ChangeHandler, UnconfirmedInvalidationError, type Invalidator, type TableChange } from '../handler.js';
 import { parseNotifyPayload } from './payload.js';
 import { quoteIdent } from './sql.js';
 
@@ -73,6 +77,9 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
   /** Resolves (with the last error) when the current connection ends. */
   private ended: Promise<Error | undefined> | undefined;
   private firstConnect: { promise: Promise<void>; resolve: () => void };
+  /** Notifications whose invalidation failed: a flush that saw this number change did not cover them. */
+  private failures = 0;
+  private loggedMalformed = false;
 
   constructor(options: PostgresListenerOptions) {
     super();
@@ -173,7 +180,9 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
       this.pid = rows[0]?.pid;
       if (this.closed) throw new Error('closed');
       this.client = client;
+      const failuresBefore = this.failures;
       const flushed = await this.flushAfterGap();
+      if (this.failures !== failuresBefore) throw new Error('an invalidation failed while the mapped tables were being flushed');
       this.emit('connected', flushed);
       this.firstConnect.resolve();
     } catch (err) {
@@ -208,19 +217,35 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
     }
   }
 
+  /**
+   * One notification: its invalidation, confirmed; or, when that fails, the connection is
+   * dropped so the reconnect's flush covers it. A payload that is not ours (anyone may NOTIFY
+   * the channel) invalidates every mapped table, as a lost notification would.
+   */
   private async onNotification(payload: string): Promise<void> {
-    let change: TableChange;
+    let change: TableChange | undefined;
     try {
       change = parseNotifyPayload(payload);
     } catch (err) {
-      this.log((err as Error).message);
-      return;
+      if (!this.loggedMalformed) this.log(`${(err as Error).message}; invalidating every mapped table instead (logged once)`);
+      this.loggedMalformed = true;
     }
     try {
+      if (!change) {
+        await this.handler.invalidateAllTables();
+        return;
+      }
       const tags = await this.handler.handle(change);
       this.emit('invalidated', tags, change);
     } catch (err) {
+      this.failures++;
       this.emit('invalidation-failed', err as Error);
+      const client = this.client;
+      this.client = undefined;
+      if (client) {
+        this.log(`${(err as Error).message}; reconnecting, and flushing the mapped tables' tags once Redis confirms it`);
+        await client.end().catch(() => undefined);
+      }
     }
   }
 
@@ -230,7 +255,7 @@ export class PostgresCdcListener extends EventEmitter<PostgresListenerEvents> {
     if (onGap === 'none') return [];
     try {
       if (onGap === 'table-tags') return await this.handler.invalidateAllTables();
-      await this.options.invalidator.clear!();
+      if ((await this.options.invalidator.clear!()) === false) throw new UnconfirmedInvalidationError('the whole namespace (onGap: clear)');
       return ['*'];
     } catch (err) {
       this.emit('invalidation-failed', err as Error);
