@@ -12,7 +12,7 @@ import { KafkaCdcConsumer, NatsCdcConsumer, PostgresCdcListener, applyTriggerSql
 import { freePort } from '../support/services.js';
 import { nextEvent, uniqueName } from '../cdc/support.js';
 import { until } from '../cache/helpers.js';
-import { restartableRedis, type RestartableRedis } from './support.js';
+import { restartableRedis, type RestartableRedis } from '../support/restartable-redis.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../cdc/fixtures/${name}`, import.meta.url));
 const tables: CdcTables = { products: { tags: ['product:{id}', 'category:{category_id}'] } };

@@ -1,10 +1,6 @@
-/** Helpers of the adversarial suite: Redis users whose rights a test takes away, a Redis to stop and start again, cleanup. */
+/** Helpers of the adversarial suite: Redis users whose rights a test takes away, and cleanup on the shared Redis. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { freePort, startRedisServer, type RunningService } from '../support/services.js';
 
 /** A Redis user allowed everything; `deny`/`allow` take commands away and give them back, `disable` stops its logins. */
 export interface AclUser {
@@ -47,22 +43,3 @@ export async function busConnectionIds(admin: Redis, namespace: string): Promise
   return list.split('\n').filter((line) => line.includes(` name=${namespace}:bus `)).map((line) => /id=(\d+)/.exec(line)![1]!);
 }
 
-/** A private redis-server that keeps its data (append-only file) across stop() and start() on the same port. */
-export interface RestartableRedis { url: string; stop(): Promise<void>; start(): Promise<void>; remove(): Promise<void> }
-
-/** Starts one; remove() stops it for good and deletes its data. */
-export async function restartableRedis(): Promise<RestartableRedis> {
-  const dir = mkdtempSync(join(tmpdir(), 'cachegen-adv-redis-'));
-  const port = await freePort();
-  let running: RunningService | undefined;
-  const start = async () => {
-    running = await startRedisServer({ port, args: ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] });
-  };
-  await start();
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    start,
-    async stop() { await running?.stop(); running = undefined; },
-    async remove() { await running?.stop(); rmSync(dir, { recursive: true, force: true }); },
-  };
-}

@@ -65,7 +65,7 @@ describe('KafkaCdcConsumer.handleMessage (recorded envelopes, no broker)', () =>
     message: { key: null, value, offset, timestamp: '0', attributes: 0, headers: {} },
   });
 
-  it('invalidates each change once, skips tombstones and malformed records, in order', async () => {
+  it('invalidates each change once, skips tombstones, and a malformed record invalidates every mapped table, in order', async () => {
     const invalidator = new RecordingInvalidator();
     const logged: string[] = [];
     const consumer = new KafkaCdcConsumer({ brokers: ['localhost:9092'], topics: ['t'], groupId: 'g', tables, invalidator, log: (m) => logged.push(m) });
@@ -80,8 +80,9 @@ describe('KafkaCdcConsumer.handleMessage (recorded envelopes, no broker)', () =>
       ['product:1001', 'category:7'],
       ['product:1001', 'category:7', 'category:9'],
       ['product:1001', 'category:9'],
+      ['table:products'],
     ]);
-    expect(logged).toEqual([expect.stringContaining('skipping dbserver1.public.products[0]@4: Debezium event is not JSON')]);
+    expect(logged).toEqual([expect.stringContaining('dbserver1.public.products[0]@4 is not a Debezium event (Debezium event is not JSON')]);
   });
 
   it('rejects when the invalidation fails, so kafkajs does not commit the offset and retries', async () => {
