@@ -24,9 +24,10 @@ export const STAMP_GRACE_MS = 60_000;
 export const MAX_WRITE_AGE_MS = 30_000;
 
 /**
- * KEYS: entry, clear floor, shard lifetime. ARGV: tag prefix, envelope, px, epoch, age ms, tags…
- * Stores the entry unless it is too old to be checked, or a tag or a clear moved past its
- * epoch (a counter that is not a number refuses too); returns 1 when stored. Then raises the
+ * KEYS: entry, clear floor, shard lifetime, shard epoch. ARGV: tag prefix, envelope, px, epoch,
+ * age ms, tags… Stores the entry unless it is too old to be checked, a tag or a clear moved past
+ * its epoch, or its epoch is above the shard's (read before Redis lost its data: no later stamp
+ * could refuse it); a counter that is not a number refuses too. Returns 1 when stored. Then raises the
  * shard lifetime, the longest px among entries that may still be alive, kept alive as long as
  * the longest of them, so stamps (INVALIDATE_SCRIPT) know how long they are needed.
  */
@@ -34,6 +35,8 @@ export const WRITE_SCRIPT = `
 local e = tonumber(ARGV[4])
 local px = tonumber(ARGV[3])
 if tonumber(ARGV[5]) > ${MAX_WRITE_AGE_MS} then return 0 end
+local current = tonumber(redis.call('GET', KEYS[4]) or '0')
+if current == nil or e > current then return 0 end
 local floor = tonumber(redis.call('GET', KEYS[2]) or '0')
 if floor == nil or floor > e then return 0 end
 for i = 6, #ARGV do

@@ -45,7 +45,7 @@ export interface L2Read {
 }
 
 interface ScriptCommands {
-  cachegenWrite(entry: string, floor: string, life: string, tagPrefix: string, envelope: Buffer, px: number, epoch: number, ageMs: number, ...tags: string[]): Promise<number>;
+  cachegenWrite(entry: string, floor: string, life: string, epochKey: string, tagPrefix: string, envelope: Buffer, px: number, epoch: number, ageMs: number, ...tags: string[]): Promise<number>;
   cachegenInvalidate(epoch: string, life: string, tagPrefix: string, ...tags: string[]): Promise<number>;
   cachegenDiscard(entry: string, bytes: Buffer): Promise<number>;
   cachegenClear(epoch: string, floor: string): Promise<number>;
@@ -111,7 +111,7 @@ export class RedisL2 {
     this.layout = new KeyLayout(deps.namespace, options.shards ?? (this.isCluster ? 16 : 1));
     this.client.on('error', () => { /* reported through command failures and the circuit, once per state change */ });
     const define = (name: string, numberOfKeys: number, lua: string) => this.client.defineCommand(name, { numberOfKeys, lua });
-    define('cachegenWrite', 3, WRITE_SCRIPT);
+    define('cachegenWrite', 4, WRITE_SCRIPT);
     define('cachegenInvalidate', 2, INVALIDATE_SCRIPT);
     define('cachegenDiscard', 1, DISCARD_SCRIPT);
     define('cachegenClear', 2, CLEAR_SCRIPT);
@@ -241,6 +241,8 @@ export class RedisL2 {
     const e = entry.readDoubleBE(EPOCH_OFFSET);
     if (!Number.isFinite(e)) return CORRUPT;
     if (!(counter(stamps[2]) <= e)) return false;
+    // An epoch above the shard's comes from before Redis lost its data: no new stamp could refuse it.
+    if (!(e <= counter(stamps[1]))) return false;
     // A stamp is the shard epoch of its invalidation, so no stamp exceeds the current epoch: when
     // the shard has seen no invalidation since the entry's epoch, its unread tags need no look-up.
     const invalidatedSince = !(counter(stamps[1]) <= e);
@@ -269,7 +271,7 @@ export class RedisL2 {
     const l = this.layout;
     const px = Math.max(1, Math.ceil(ttlMs));
     const stored = await this.run('set', () => this.scripts.cachegenWrite(
-      l.entry(p, key), l.clearFloor(p), l.life(p), l.tagPrefix(p), envelope, px, epoch, Math.ceil(performance.now() - epochReadAt), ...tags));
+      l.entry(p, key), l.clearFloor(p), l.life(p), l.epoch(p), l.tagPrefix(p), envelope, px, epoch, Math.ceil(performance.now() - epochReadAt), ...tags));
     if (stored === undefined) return 'failed';
     return Number(stored) === 1 ? 'stored' : 'refused';
   }

@@ -82,3 +82,36 @@ describe('#9 (beyond) counters that are not numbers', () => {
     expect(await i.cache.fetch('p', async () => 'new', opts)).toMatchObject({ tier: 'origin', value: 'new' });
   });
 });
+
+describe('#9 (beyond) a Redis that lost its data (restarted empty, flushed, epoch evicted)', () => {
+  async function dropAll(namespace: string, keep: (key: string) => boolean = () => false) {
+    const keys = (await raw.keys(`${namespace}:*`)).filter((k) => !keep(k));
+    if (keys.length) await raw.del(...keys);
+  }
+
+  it('a value loaded across the loss is not stored with an epoch no later stamp can beat', async () => {
+    const i = instance();
+    for (let n = 0; n < 5; n++) await i.cache.invalidateTags(['warm-up']);
+    const namespace = i.entryKey('').split(':{')[0]!;
+    let release!: (v: string) => void;
+    const started = new Promise<void>((loading) => {
+      void i.cache.getOrSet('k', () => { loading(); return new Promise<string>((r) => { release = r; }); }, { ttl: 600, tags: ['product:1'] });
+    });
+    await started;
+    await dropAll(namespace);
+    release('old');
+    await new Promise((r) => setTimeout(r, 50)); // let its write reach Redis
+    await i.cache.invalidateTags(['product:1']);
+    expect(await i.cache.fetch('k', async () => 'new', { ttl: 600, tags: ['product:1'] })).toMatchObject({ value: 'new', tier: 'origin' });
+  });
+
+  it('an entry whose epoch is above its shard epoch (the epoch was lost) is refused', async () => {
+    const i = instance();
+    for (let n = 0; n < 5; n++) await i.cache.invalidateTags(['warm-up']);
+    await i.cache.fetch('k', async () => 'old', { ttl: 600, tags: ['product:1'] });
+    const namespace = i.entryKey('').split(':{')[0]!;
+    await dropAll(namespace, (key) => key === i.entryKey('k'));
+    await i.cache.invalidateTags(['product:1']);
+    expect(await i.cache.fetch('k', async () => 'new', { ttl: 600, tags: ['product:1'] })).toMatchObject({ value: 'new', tier: 'origin' });
+  });
+});
