@@ -7,7 +7,7 @@
 import type { InvalidationSource } from '../metrics/observer.js';
 import type { InvalidatedEvent } from './types.js';
 
-/** Tags and keys remembered before collapsing into a clear. */
+/** Tags, keys and calls remembered before collapsing into a clear. */
 export const MAX_PENDING = 10_000;
 
 /** One attempt's worth: a clear, or tags and keys; `events` are what `onInvalidated` hears once it is confirmed. */
@@ -20,12 +20,13 @@ export interface PendingBatch {
   generation: number;
 }
 
-interface PendingTag { generation: number; source: InvalidationSource; startedAt: number }
 
 export class PendingInvalidations {
   /** Each item with the generation it was last added at: a confirmation covers only what it sent. */
-  private readonly tags = new Map<string, PendingTag>();
+  private readonly tags = new Map<string, number>();
   private readonly keys = new Map<string, number>();
+  /** One per invalidateTags call waiting, so `onInvalidated` hears each call once. */
+  private readonly events: Array<{ event: InvalidatedEvent; generation: number }> = [];
   /** The generation of the last clear added (0: none pending), and the invalidations it swallowed. */
   private clearAt = 0;
   private swallowed: { source: InvalidationSource; startedAt: number } | undefined;
@@ -33,11 +34,12 @@ export class PendingInvalidations {
 
   get size(): number { return this.tags.size + this.keys.size + (this.clearAt ? 1 : 0); }
 
-  /** Remembers tags whose invalidation Redis did not confirm. */
-  addTags(tags: readonly string[], source: InvalidationSource, startedAt: number): void {
+  /** Remembers an invalidateTags call whose invalidation Redis did not confirm. */
+  addTags(event: InvalidatedEvent): void {
     const generation = this.bump();
-    if (this.clearAt) { this.swallow(source, startedAt); return; }
-    for (const tag of tags) this.tags.set(tag, { generation, source, startedAt: Math.min(startedAt, this.tags.get(tag)?.startedAt ?? startedAt) });
+    if (this.clearAt) { this.swallow(event); return; }
+    for (const tag of event.tags) this.tags.set(tag, generation);
+    this.events.push({ event, generation });
     this.collapseWhenFull();
   }
 
@@ -51,7 +53,8 @@ export class PendingInvalidations {
 
   /** Remembers a clear Redis did not confirm; it covers every tag and key pending before it. */
   addClear(): void {
-    for (const { source, startedAt } of this.tags.values()) this.swallow(source, startedAt);
+    for (const { event } of this.events) this.swallow(event);
+    this.events.length = 0;
     this.clearAt = this.bump();
     this.tags.clear();
     this.keys.clear();
@@ -72,18 +75,11 @@ export class PendingInvalidations {
       const events = this.swallowed ? [{ tags: [], all: true, ...this.swallowed }] : [];
       return { clear: true, tags: [], keys: [], events, generation: this.generation };
     }
-    const bySource = new Map<InvalidationSource, { tags: string[]; startedAt: number }>();
-    for (const [tag, { source, startedAt }] of this.tags) {
-      const group = bySource.get(source) ?? { tags: [], startedAt };
-      group.tags.push(tag);
-      group.startedAt = Math.min(group.startedAt, startedAt);
-      bySource.set(source, group);
-    }
     return {
       clear: false,
       tags: [...this.tags.keys()],
       keys: [...this.keys.keys()],
-      events: [...bySource].map(([source, group]) => ({ source, ...group })),
+      events: this.events.map(({ event }) => event),
       generation: this.generation,
     };
   }
@@ -93,12 +89,14 @@ export class PendingInvalidations {
     const covered = (at: number) => at <= batch.generation;
     if (batch.clear) {
       if (covered(this.clearAt)) { this.clearAt = 0; this.swallowed = undefined; }
-      for (const [tag, { generation }] of this.tags) if (covered(generation)) this.tags.delete(tag);
+      for (const [tag, generation] of this.tags) if (covered(generation)) this.tags.delete(tag);
       for (const [key, generation] of this.keys) if (covered(generation)) this.keys.delete(key);
-      return;
+    } else {
+      for (const tag of batch.tags) if (covered(this.tags.get(tag) ?? Infinity)) this.tags.delete(tag);
+      for (const key of batch.keys) if (covered(this.keys.get(key) ?? Infinity)) this.keys.delete(key);
     }
-    for (const tag of batch.tags) if (covered(this.tags.get(tag)?.generation ?? Infinity)) this.tags.delete(tag);
-    for (const key of batch.keys) if (covered(this.keys.get(key) ?? Infinity)) this.keys.delete(key);
+    // Every call added up to the batch's generation had all its tags in the batch.
+    while (this.events.length > 0 && covered(this.events[0]!.generation)) this.events.shift();
   }
 
   /** A new generation; a pending clear must now cover it too, so it is not yet sent (one on its way may not). */
@@ -109,11 +107,11 @@ export class PendingInvalidations {
   }
 
   private collapseWhenFull(): void {
-    if (this.tags.size + this.keys.size > MAX_PENDING) this.addClear();
+    if (this.tags.size + this.keys.size + this.events.length > MAX_PENDING) this.addClear();
   }
 
   /** A tag invalidation the pending clear now stands for: `onInvalidated` hears `all` instead. */
-  private swallow(source: InvalidationSource, startedAt: number): void {
+  private swallow({ source, startedAt }: InvalidatedEvent): void {
     this.swallowed = { source, startedAt: Math.min(startedAt, this.swallowed?.startedAt ?? startedAt) };
   }
 }

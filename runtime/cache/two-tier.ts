@@ -507,7 +507,7 @@ class TwoTierCache implements Cache {
     }
     if (batch.clear) this.pending.addClear();
     if (batch.keys.length > 0) this.pending.addKeys(batch.keys);
-    for (const { tags, source, startedAt } of batch.events) this.pending.addTags(tags, source, startedAt);
+    for (const event of batch.events) this.pending.addTags(event);
     this.scheduleRetry();
     return false;
   }
