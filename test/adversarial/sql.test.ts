@@ -59,12 +59,16 @@ describe('#13 SQL injection in `cachegen cdc sql`', () => {
     expect(await exists(victim)).toBe(true);
   });
 
-  it('a column named with the dollar-quote tag cannot end the function body', async () => {
-    const column = 'x$cachegen_cdc$y';
-    const victim = await tables('dollars', [column]);
-    const config: PostgresCdcConfig = { channel: uniqueName('ch'), tables: { dollars: { schema, tags: [`d:{${column}}`] } } };
-    expect(JSON.parse((await applyAndNotify(config, 'dollars', column))!)).toMatchObject({ t: 'dollars', c: [column], r: [['1']] });
+  it('a table named with the dollar-quote tag cannot end the function body', async () => {
+    const name = 'x$cachegen_cdc$y';
+    const victim = await tables(name, ['id']);
+    const config: PostgresCdcConfig = { channel: uniqueName('ch'), tables: { [name]: { schema, tags: ['d:{id}'] } } };
+    expect(JSON.parse((await applyAndNotify(config, name, 'id'))!)).toMatchObject({ t: name, r: [['1']] });
     expect(await exists(victim)).toBe(true);
+  });
+
+  it('a column that is not a plain name is refused by the tag grammar before it reaches SQL', () => {
+    expect(() => generateTriggerSql({ tables: { t: { tags: ['d:{x$cachegen_cdc$y}'] } } })).toThrow('not a parameter name');
   });
 
   it('a table name with a newline, quotes and a backslash stays one identifier and one literal, even without standard_conforming_strings', async () => {
@@ -81,7 +85,7 @@ describe('#13 SQL injection in `cachegen cdc sql`', () => {
   });
 
   it.each([
-    { what: 'a column with a NUL byte', config: { tables: { t: { tags: ['a:{x\u0000y}'] } } }, error: 'NUL' },
+    { what: 'a table name with a NUL byte', config: { tables: { 'x\u0000y': { tags: ['a:{id}'] } } }, error: 'NUL' },
     { what: 'a column PostgreSQL would truncate', config: { tables: { t: { tags: [`a:{${'c'.repeat(64)}}`] } } }, error: 'longer than 63 bytes' },
     { what: 'a maxRows that is not a number', config: { maxRows: '1; DROP TABLE x' as unknown as number, tables: { t: { tags: [] } } }, error: 'maxRows must be a positive integer' },
   ])('refuses what cannot be quoted: $what', ({ config, error }) => {
