@@ -80,6 +80,9 @@ export class RedisL2 {
   private readonly deps: RedisL2Deps;
   /** The last state logged: the log says "down" and "up" once each, not every failed probe. */
   private reported: CircuitState = 'closed';
+  /** The background deletion of a clear's entries, while it runs. */
+  private unlinking: Promise<unknown> | undefined;
+  private closing = false;
 
   constructor(options: L2Options, deps: RedisL2Deps) {
     this.deps = deps;
@@ -269,7 +272,8 @@ export class RedisL2 {
   async write(key: string, envelope: Buffer, ttlMs: number, epoch: number, epochReadAt: number, tags: readonly string[]): Promise<L2WriteOutcome> {
     const p = this.layout.prefix(this.layout.shardOf(key));
     const l = this.layout;
-    const px = Math.max(1, Math.ceil(ttlMs));
+    // PX only frees memory (freshness is in the envelope); capped where Lua still prints it as an integer.
+    const px = Math.min(Math.max(1, Math.ceil(ttlMs)), MAX_PX);
     const stored = await this.run('set', () => this.scripts.cachegenWrite(
       l.entry(p, key), l.clearFloor(p), l.life(p), l.epoch(p), l.tagPrefix(p), envelope, px, epoch, Math.ceil(performance.now() - epochReadAt), ...tags));
     if (stored === undefined) return 'failed';
@@ -284,11 +288,14 @@ export class RedisL2 {
     return epochs?.map(Number);
   }
 
-  /** Makes every stored entry of the namespace unservable at once, then deletes them in the background. */
+  /**
+   * Makes every stored entry of the namespace unservable at once (true once Redis confirmed it),
+   * then deletes them in the background: the SCAN of a large keyspace must not delay the answer.
+   */
   async clear(): Promise<boolean> {
     const l = this.layout;
     const ok = await this.run('clear', () => Promise.all(l.prefixes.map((p) => this.scripts.cachegenClear(l.epoch(p), l.clearFloor(p)))));
-    if (ok) await this.run('clear', () => this.unlinkEntries());
+    if (ok !== undefined) this.unlinking ??= this.run('clear', () => this.unlinkEntries()).finally(() => { this.unlinking = undefined; });
     return ok !== undefined;
   }
 
@@ -329,8 +336,10 @@ export class RedisL2 {
       : (this.client as Redis).duplicate({ connectionName, commandTimeout: undefined, maxRetriesPerRequest: null });
   }
 
-  /** Closes the connection if the cache opened it. */
+  /** Stops a clear's background deletion, and closes the connection if the cache opened it. */
   async close(): Promise<void> {
+    this.closing = true;
+    await this.unlinking;
     if (this.owned) await closeClient(this.client);
   }
 
@@ -375,7 +384,7 @@ export class RedisL2 {
         cursor = next;
         // One key per command: keys on one cluster node may still be in different slots.
         if (keys.length) await Promise.all(keys.map((k) => node.unlink(k)));
-      } while (cursor !== '0');
+      } while (cursor !== '0' && !this.closing);
     }));
   }
 
@@ -408,6 +417,8 @@ function counter(value: Buffer | null | undefined): number {
 const CORRUPT = 'corrupt';
 
 const NO_TAGS: readonly string[] = [];
+/** The longest PX written (about 31 years): Lua turns larger numbers into 1e+13 notation, which SET refuses. */
+const MAX_PX = 1e12;
 
 /** QUITs a connected client; disconnects one that is not (a QUIT would wait for a reconnect that may never come). */
 export async function closeClient(client: RedisClient): Promise<void> {

@@ -115,3 +115,17 @@ describe('#9 (beyond) a Redis that lost its data (restarted empty, flushed, epoc
     expect(await i.cache.fetch('k', async () => 'new', { ttl: 600, tags: ['product:1'] })).toMatchObject({ value: 'new', tier: 'origin' });
   });
 });
+
+describe('#9 (beyond) a value L2 cannot hold', () => {
+  it('more tags than an envelope holds: returned uncached, never thrown', async () => {
+    const { cache } = instance();
+    const tags = Array.from({ length: 70_000 }, (_, n) => `t${n}`);
+    expect(await cache.getOrSet('many', async () => 'v', { ttl: 60, tagsFrom: () => tags })).toBe('v');
+  });
+
+  it('a ttl of ten thousand years is stored (its Redis PX capped), not refused by Redis', async () => {
+    const { cache } = instance();
+    await cache.getOrSet('long', async () => 'v', { ttl: 10_000 * 365 * 86_400 });
+    expect(await cache.fetch('long', async () => 'again', { ttl: 60 })).toMatchObject({ tier: 'l2', value: 'v' });
+  });
+});

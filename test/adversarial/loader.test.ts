@@ -83,3 +83,21 @@ describe('#17 a loader that never settles', () => {
     await cache.close();
   });
 });
+
+describe('#17 (beyond) a value the cache cannot store', () => {
+  it.each([
+    { name: 'the default codec cannot encode it (a BigInt)', value: { n: 1n }, options: {} },
+    { name: 'its codec throws', value: 'v', options: { codec: { encode: () => { throw new Error('codec bug'); }, decode: (b: Uint8Array) => b } } },
+    { name: 'tagsFrom throws', value: { items: null }, options: { tagsFrom: (v: { items: string[] | null }) => v.items!.map(String) } },
+  ])('is returned to the caller uncached when $name, never thrown', async ({ value, options }) => {
+    const warned: string[] = [];
+    const cache = createCache({ logger: { warn: (m) => warned.push(m) } });
+    let calls = 0;
+    const loader = async () => { calls++; return value; };
+    expect(await cache.getOrSet('k', loader, { ttl: 60, ...(options as object) })).toBe(value);
+    expect(await cache.getOrSet('k', loader, { ttl: 60, ...(options as object) })).toBe(value);
+    expect(calls).toBe(2);
+    expect(warned).toHaveLength(1);
+    await cache.close();
+  });
+});

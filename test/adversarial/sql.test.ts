@@ -84,7 +84,7 @@ describe('#13 SQL injection in `cachegen cdc sql`', () => {
     expect(await exists(victim)).toBe(true);
   });
 
-  it.each([
+  it.each<{ what: string; config: PostgresCdcConfig; error: string }>([
     { what: 'a table name with a NUL byte', config: { tables: { 'x\u0000y': { tags: ['a:{id}'] } } }, error: 'NUL' },
     { what: 'a column PostgreSQL would truncate', config: { tables: { t: { tags: [`a:{${'c'.repeat(64)}}`] } } }, error: 'longer than 63 bytes' },
     { what: 'a maxRows that is not a number', config: { maxRows: '1; DROP TABLE x' as unknown as number, tables: { t: { tags: [] } } }, error: 'maxRows must be a positive integer' },
