@@ -64,6 +64,7 @@ async function main(): Promise<void> {
 
   const listener = new PostgresCdcListener({ url: databaseUrl, channel, tables, invalidator: a, log: () => undefined });
   const consumer = new NatsCdcConsumer({ url: natsUrl, stream, durable: 'bench', tables, invalidator: a, log: () => undefined });
+  await signalB.subscribed(); // B hears invalidations only once it listens
   await listener.start();
   await consumer.start();
 

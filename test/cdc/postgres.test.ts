@@ -75,6 +75,7 @@ beforeAll(async () => {
     waitBeforeReconnect: () => reconnectGate, log: () => undefined,
   });
   listener.on('invalidated', (tags, change) => seen.push({ tags, change }));
+  await watchB.subscribed(); // B hears A's first flush only once it listens
   const flushedOnB = watchB.nextReceived();
   const connected = nextEvent<[string[]]>(listener, 'connected');
   await listener.start();

@@ -34,12 +34,16 @@ export class RecordingInvalidator implements Invalidator {
   }
 }
 
-/** An observer that lets a test wait for the next bus message an instance receives. */
-export function busWatcher(): CacheObserver & { nextReceived(): Promise<void> } {
+/** An observer that lets a test wait for an instance's bus subscription, and for the next bus message it receives. */
+export function busWatcher(): CacheObserver & { nextReceived(): Promise<void>; subscribed(): Promise<void> } {
   let waiters: Array<() => void> = [];
+  let markSubscribed!: () => void;
+  const subscribed = new Promise<void>((resolve) => { markSubscribed = resolve; });
   return {
     ...noopObserver,
     bus(event) {
+      // The first flush is the one after the subscription: messages published before it are not heard.
+      if (event === 'flush') markSubscribed();
       if (event !== 'received') return;
       const ready = waiters;
       waiters = [];
@@ -49,5 +53,6 @@ export function busWatcher(): CacheObserver & { nextReceived(): Promise<void> } 
     nextReceived() {
       return new Promise<void>((resolve) => waiters.push(resolve));
     },
+    subscribed: () => subscribed,
   };
 }
