@@ -20,12 +20,10 @@ describe('the Prometheus observer on a real two-tier cache', () => {
     const b = createCache({ namespace, observer, l2: { redis }, logger: quiet });
     caches.push(a, b);
     observer.trackL1(a.l1!, 'a');
-    // A cache fills its L1 only once its invalidation bus is listening: wait for that on both.
-    for (const cache of [a, b]) {
-      for (let i = 0; i < 200 && (await cache.fetch('warm-up', async () => 0, { ttl: 60, endpoint: 'warmUp' })).tier !== 'l1'; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-    }
+    // Each cache flushes its L1 once its invalidation bus is listening: wait for both flushes first.
+    const flushes = async () => Number(/^cachegen_bus_messages_total\{event="flush"\} (\S+)$/m.exec(await observer.registry.metrics())?.[1] ?? 0);
+    for (let i = 0; i < 500 && (await flushes()) < 2; i++) await new Promise((r) => setTimeout(r, 10));
+    for (const cache of [a, b]) await cache.fetch('warm-up', async () => 0, { ttl: 60, endpoint: 'warmUp' });
     let loads = 0;
     const loader = async () => { loads++; return { id: 1, name: 'lamp' }; };
     const options = { ttl: 60, endpoint: 'getProduct', tags: ['product:1'] };
