@@ -319,9 +319,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         await redis.wipe(); await sleep(500); await redis.start(); await busBackAfter(start);
       },
     };
+    let cycles = 0;
     const chaos = async () => {
       const order = Object.keys(chaosActions);
       for (let i = 0; running; i++) {
+        if (i > 0 && i % order.length === 0) cycles++;
         await sleep(700 + Math.random() * 600);
         if (!running) break;
         const name = order[i % order.length]!;
@@ -335,7 +337,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       ...Array.from({ length: options.readers ?? 12 }, reader),
       writer(), writer(), cdcWriter(), chaos(),
     ];
-    while (performance.now() < deadline) await sleep(100);
+    // At least one full cycle of the chaos actions, however slow the machine.
+    while (performance.now() < deadline || cycles === 0) await sleep(100);
     running = false;
     await Promise.all(workers);
     redis.resume();
