@@ -63,3 +63,30 @@ export function syntheticSpec(operations: number): Record<string, unknown> {
     components: { schemas, securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
   };
 }
+
+/**
+ * `syntheticSpec(operations)` with operationIds as real specs write them, in turn: as they are,
+ * missing, with spaces and dots, duplicating an earlier one once made an identifier, in another
+ * script, or a reserved word. The names must all come out distinct and compile.
+ */
+const RESERVED = ['delete', 'class', 'constructor', 'default', 'new', 'function', 'toString', '__proto__', 'then'];
+
+export function namingStressSpec(operations: number): Record<string, unknown> {
+  const spec = syntheticSpec(operations) as { paths: Record<string, Record<string, { operationId?: string }>> };
+  let previous = '';
+  let n = 0;
+  for (const item of Object.values(spec.paths)) {
+    for (const op of Object.values(item)) {
+      const id = op.operationId!;
+      switch (n++ % 6) {
+        case 1: delete op.operationId; break;
+        case 2: op.operationId = `${id.replace(/([a-z])([A-Z])/g, '$1 $2')}.yml`; break;
+        case 3: op.operationId = previous.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase(); break;
+        case 4: op.operationId = `créer ${id} 获取`; break;
+        case 5: op.operationId = RESERVED[(n - 6) / 6] ?? `new ${id}`; break;
+      }
+      previous = id;
+    }
+  }
+  return spec;
+}
