@@ -2,6 +2,6 @@
 export { createRestKeyer, type RestKeyInput, type RestKeyOptions, type RestKeyer } from './rest.js';
 export { normalizeQuery, createQueryFilter, canonicalJson, globsToRegExp, type QueryFilter } from './query.js';
 export { normalizeHeaderValue, readHeader, type HeaderBag } from './headers.js';
-export { createIdentityDigest, type IdentityDigest, type IdentitySource } from './identity.js';
+export { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, type IdentityDigest, type IdentitySource } from './identity.js';
 export { encodeComponent, canonicalQueryComponent } from './encode.js';
 export { boundKey } from './bound.js';

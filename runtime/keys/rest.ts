@@ -16,7 +16,7 @@ import type { CachePolicy } from '../http/policy.js';
 import { boundKey } from './bound.js';
 import { encodeComponent } from './encode.js';
 import { normalizeHeaderValue, readHeader, type HeaderBag } from './headers.js';
-import { createIdentityDigest } from './identity.js';
+import { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, type IdentitySource } from './identity.js';
 import { createQueryFilter, normalizeQuery } from './query.js';
 
 export interface RestKeyInput {
@@ -30,9 +30,11 @@ export interface RestKeyInput {
 
 export interface RestKeyOptions {
   policy: Pick<CachePolicy, 'vary' | 'scope' | 'key'>;
-  /** HMAC secret (16+ characters) for identities taken from the Authorization header. */
+  /** HMAC secret (16+ characters) for identities taken from the caller's credential (`identity`). */
   secret?: string;
-  /** The caller's identity (e.g. a user id) from the request; wins over the Authorization header. undefined: anonymous. */
+  /** Where the credential is (the operation's `cache.identity`); default the Authorization header. */
+  identity?: readonly IdentitySource[];
+  /** The caller's identity (e.g. a user id) from the request; wins over the credential. Anything but a non-empty string: anonymous. */
   identify?: (input: RestKeyInput) => string | undefined;
   /** Longest key before the part after the identity is hashed; default 512. */
   maxLength?: number;
@@ -61,6 +63,7 @@ export function createRestKeyer(options: RestKeyOptions): RestKeyer {
     throw new Error('keys: a `scope: private` policy needs `identify(request)` or a `secret` to key responses by caller identity');
   }
   const digest = isPrivate && options.secret ? createIdentityDigest(options.secret) : undefined;
+  const sources = options.identity ?? [AUTHORIZATION_SOURCE];
   const identify = options.identify;
   const headsByOperation = new Map<string, string>();
   // Cache hits are repeated requests: the same raw query string normalizes the same way, so
@@ -79,16 +82,17 @@ export function createRestKeyer(options: RestKeyOptions): RestKeyer {
 
   const identityOf = (input: RestKeyInput): string | undefined => {
     if (identify) {
-      const id = identify(input);
-      if (id !== undefined && id !== '') {
+      const id: unknown = identify(input);
+      // Not a string (a Promise, an object): no identity, never `[object Promise]` shared by every caller.
+      if (typeof id === 'string' && id !== '') {
         const encoded = encodeComponent(id);
         // A huge id would crowd the key; its SHA-256 is just as unique.
         return encoded.length <= 128 ? 'i' + encoded : 'h' + createHash('sha256').update(encoded).digest('base64url');
       }
     }
     if (digest) {
-      const authorization = readHeader(input.headers, 'authorization');
-      if (authorization !== undefined && authorization !== '') return 'a' + digest(authorization);
+      const credential = credentialOf(sources, input.headers, input.query);
+      if (credential !== undefined) return 'a' + digest(credential);
     }
     return undefined;
   };
