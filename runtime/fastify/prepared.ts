@@ -10,10 +10,12 @@ export interface PreparedResponse {
   contentType: string;
   /** Strong ETag of the body, quoted. */
   etag: string;
-  /** Extra headers the handler set (lower-case names), never Set-Cookie. */
+  /** Extra headers the handler set (lower-case names) on a storable response (never Set-Cookie). */
   headers: Record<string, string>;
-  /** Whether this response may be stored (2xx and no Set-Cookie). Not encoded: a stored entry was storable. */
+  /** Whether this response may be stored (runtime/fastify/storable.ts). Not encoded: a stored entry was storable. */
   storable: boolean;
+  /** On a response that is not stored: the request it answers (and nobody else) and every header its handler set. Never encoded. */
+  unstored?: { for: object; headers: Record<string, string | string[]> };
   /**
    * The entry's tags, rendered once when the loader ran: the request templates' and the response
    * templates' (`{response.…}`, known only after the origin call). Encoded, so an entry read
