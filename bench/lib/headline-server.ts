@@ -1,0 +1,59 @@
+/**
+ * One contender of `npm run bench:headline`, in its own process (so the load generator never
+ * shares its event loop): `headline-server.ts <variant>` starts it on a free loopback port,
+ * prints `LISTENING <url>` and runs until SIGTERM.
+ *
+ *   uncached   the catalog's generated routes over a cache that stores nothing: every request
+ *              runs the handler (with its origin cost); the answers still carry Cache-Control,
+ *              which is what nginx and Varnish in front of it go by
+ *   l1         the catalog as `startCatalog` runs it: L1, Prometheus observer
+ *   l1-redis   the same with Redis (L2 and the invalidation bus): REDIS_URL
+ *   constant   a hand-written Fastify route sending HEADLINE_BODY (base64) as a constant Buffer
+ */
+import Fastify from 'fastify';
+import type { RouteCache } from '@cachegen/runtime/fastify';
+import { startCatalog } from '../../examples/catalog/app.js';
+import routes from '../../examples/catalog/generated/server.js';
+import { createHandlers } from '../../examples/catalog/handlers/index.js';
+import { createMemoryStore } from '../../examples/catalog/store/memory.js';
+
+/** A cache that stores nothing: every fetch calls its loader. */
+const noCache: RouteCache = {
+  async fetch(_key, loader, options) {
+    return { value: await loader(), status: 'miss', tier: 'origin', age: 0, ttl: options.ttl };
+  },
+  async invalidateTags() { return true; },
+};
+
+async function start(variant: string): Promise<{ url: string; close(): Promise<void> }> {
+  switch (variant) {
+    case 'uncached': {
+      const app = Fastify({ logger: false });
+      await app.register(routes, { handlers: createHandlers(createMemoryStore()), cache: noCache, secret: 'headline-bench-not-a-secret' });
+      return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
+    }
+    case 'l1':
+      return startCatalog({ namespace: `headline-${process.pid}` });
+    case 'l1-redis': {
+      const redisUrl = process.env.REDIS_URL;
+      if (!redisUrl) throw new Error('l1-redis needs REDIS_URL');
+      return startCatalog({ redisUrl, namespace: `headline-${process.pid}` });
+    }
+    case 'constant': {
+      const body = Buffer.from(process.env.HEADLINE_BODY ?? '', 'base64');
+      const app = Fastify({ logger: false });
+      app.get('/products/:id', (_request, reply) => {
+        reply.header('content-type', 'application/json; charset=utf-8').send(body);
+      });
+      return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
+    }
+    default:
+      throw new Error(`headline-server: unknown variant "${variant}" (uncached | l1 | l1-redis | constant)`);
+  }
+}
+
+const server = await start(process.argv[2] ?? '');
+process.stdout.write(`LISTENING ${server.url}\n`);
+process.once('SIGTERM', () => {
+  void server.close().finally(() => process.exit(0));
+});
