@@ -45,7 +45,7 @@ function run(url: string, seconds: number): Promise<Run> {
     const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, pipelining: 1 }, (err, r) => {
       if (err) return reject(err);
       if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) return reject(new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`));
-      const sorted = Float64Array.from(times).sort();
+      const sorted = times.sort((a, b) => a - b);
       const round2 = (n: number) => Math.round(n * 100) / 100;
       resolve({ rps: r.requests.average, p50: round2(percentile(sorted, 50)), p99: round2(percentile(sorted, 99)) });
     });

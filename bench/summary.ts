@@ -7,14 +7,14 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const order = ['headline', 'l1', 'two-tier', 'keys', 'lint', 'http', 'metrics', 'cdc', 'edge', 'chaos', 'packaging'];
+const order = ['headline', 'l1', 'two-tier', 'keys', 'lint', 'http', 'metrics', 'cdc', 'edge', 'chaos', 'packaging', 'growth'];
 const found = readdirSync(`${root}docs/benchmarks`).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
 const names = [...order.filter((n) => found.includes(n)), ...found.filter((n) => !order.includes(n)).sort()];
 
 const sections = names.map((name) => {
   const text = readFileSync(`${root}docs/benchmarks/${name}.md`, 'utf8').trim();
-  // Each area page starts at `#`; here it is one level down.
-  return text.replace(/^(#+) /gm, '#$1 ') + `\n\nRaw numbers: [bench/results/${name}.json](../bench/results/${name}.json).`;
+  // Each area page starts at `#`; here it is one level down; its images sit beside it in docs/benchmarks/.
+  return text.replace(/^(#+) /gm, '#$1 ').replace(/!\[([^\]]*)\]\(([^/:)]+)\)/g, '![$1](benchmarks/$2)') + `\n\nRaw numbers: [bench/results/${name}.json](../bench/results/${name}.json).`;
 });
 
 const page = [
