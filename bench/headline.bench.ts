@@ -17,6 +17,7 @@
  * Installs nginx and Varnish (scripts/test-deps.sh) when missing; REDIS_URL, else a private redis-server.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
@@ -28,7 +29,7 @@ import { service, stopServices } from './lib/services.js';
 import { median, percentile } from './lib/timing.js';
 
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -36,18 +37,35 @@ interface AutocannonResult {
 type Instance = { on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void };
 const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>, done: (err: unknown, result: AutocannonResult) => void) => Instance;
 
-interface Run { rps: number; p50: number; p99: number }
+interface Run { rps: number; p50: number; p99: number; cpuUs: number }
+
+/** CPU time (user + system) of every process in a process group so far, µs (from /proc; Linux only). */
+function groupCpuUs(group: number): number {
+  let ticks = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    let stat: string;
+    try { stat = readFileSync(`/proc/${pid}/stat`, 'latin1'); } catch { continue; }
+    // Fields after "(comm)": state ppid pgrp … utime (12th) stime (13th).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return (ticks * 1e6) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /** One autocannon run; latency percentiles from every response's own time (autocannon's histogram keeps whole ms). */
-function run(url: string, seconds: number): Promise<Run> {
+function run(url: string, seconds: number, group: number): Promise<Run> {
   const times: number[] = [];
+  const cpuBefore = groupCpuUs(group);
   return new Promise((resolve, reject) => {
     const instance = autocannon({ url, connections: CONNECTIONS, duration: seconds, pipelining: 1 }, (err, r) => {
       if (err) return reject(err);
       if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) return reject(new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`));
       const sorted = times.sort((a, b) => a - b);
       const round2 = (n: number) => Math.round(n * 100) / 100;
-      resolve({ rps: r.requests.average, p50: round2(percentile(sorted, 50)), p99: round2(percentile(sorted, 99)) });
+      const cpuUs = (groupCpuUs(group) - cpuBefore) / r.requests.total;
+      resolve({ rps: r.requests.average, p50: round2(percentile(sorted, 50)), p99: round2(percentile(sorted, 99)), cpuUs: round2(cpuUs) });
     });
     instance.on('response', (_client, status, _bytes, ms) => { if (status === 200) times.push(ms); });
   });
@@ -77,17 +95,17 @@ function ensureProxies(): void {
   }
 }
 
-interface NodeServer { url: string; child: ChildProcess }
+interface NodeServer { url: string; child: ChildProcess; processGroup: number }
 
 /** Starts one Node contender in its own process; resolves with its URL once it listens. */
 function startNode(variant: string, env: Record<string, string> = {}): Promise<NodeServer> {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@cachegen/source', serverScript, variant], {
-    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'], detached: true, // its own process group, for its CPU time
   });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      if (line.startsWith('LISTENING ')) resolve({ url: line.slice('LISTENING '.length), child });
+      if (line.startsWith('LISTENING ')) resolve({ url: line.slice('LISTENING '.length), child, processGroup: child.pid! });
     });
     child.once('exit', (code) => reject(new Error(`headline server "${variant}" exited with ${code} before it listened`)));
   });
@@ -131,7 +149,7 @@ function varnishVcl(upstream: string): string {
   ].join('\n');
 }
 
-interface Contender { key: string; name: string; url: string; expect: 'hit' | 'uncached' }
+interface Contender { key: string; name: string; url: string; expect: 'hit' | 'uncached'; processGroup: number }
 
 /** Whether an answer was a cache hit, by the header each contender sets. */
 function wasHit(headers: Headers): boolean {
@@ -152,17 +170,17 @@ async function check(c: Contender, expectedBody: string): Promise<void> {
   }
 }
 
-interface Measured { key: string; name: string; rps: number; p50: number; p99: number; rounds: number[]; p50s: number[]; p99s: number[] }
+interface Measured { key: string; name: string; rps: number; p50: number; p99: number; cpuUs: number; rounds: number[]; p50s: number[]; p99s: number[]; cpuUsPerRound: number[] }
 
 async function compare(contenders: Contender[]): Promise<Measured[]> {
   const samples = new Map(contenders.map((c) => [c.key, [] as Run[]]));
-  for (const c of contenders) await run(c.url + PATH, 2); // warm up (JIT, pools)
+  for (const c of contenders) await run(c.url + PATH, 2, c.processGroup); // warm up (JIT, pools)
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < contenders.length; i++) {
       const c = contenders[(i + round) % contenders.length]!;
-      const r = await run(c.url + PATH, SECONDS);
+      const r = await run(c.url + PATH, SECONDS, c.processGroup);
       samples.get(c.key)!.push(r);
-      console.log(`  round ${round + 1}/${ROUNDS} ${c.name}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms (load ${load()})`);
+      console.log(`  round ${round + 1}/${ROUNDS} ${c.name}: ${Math.round(r.rps)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, server CPU ${r.cpuUs} µs/request (load ${load()})`);
     }
   }
   return contenders.map((c) => {
@@ -172,9 +190,11 @@ async function compare(contenders: Contender[]): Promise<Measured[]> {
       rps: median(runs.map((r) => r.rps)),
       p50: median(runs.map((r) => r.p50)),
       p99: median(runs.map((r) => r.p99)),
+      cpuUs: median(runs.map((r) => r.cpuUs)),
       rounds: runs.map((r) => Math.round(r.rps)),
       p50s: runs.map((r) => r.p50),
       p99s: runs.map((r) => r.p99),
+      cpuUsPerRound: runs.map((r) => r.cpuUs),
     };
   });
 }
@@ -202,12 +222,12 @@ async function main(): Promise<void> {
     edges.push(varnish);
 
     const contenders: Contender[] = [
-      { key: 'uncached', name: '(a) catalog, uncached', url: uncached.url, expect: 'uncached' },
-      { key: 'l1', name: '(b) catalog, cachegen L1', url: l1.url, expect: 'hit' },
-      { key: 'l1-redis', name: '(c) catalog, cachegen L1 + Redis', url: l1Redis.url, expect: 'hit' },
-      { key: 'nginx', name: '(d) uncached catalog behind nginx proxy_cache', url: nginx.url, expect: 'hit' },
-      { key: 'varnish', name: '(e) uncached catalog behind Varnish', url: varnish.url, expect: 'hit' },
-      { key: 'constant', name: '(f) constant Buffer, hand-written Fastify route', url: constant.url, expect: 'hit' },
+      { key: 'uncached', name: '(a) catalog, uncached', url: uncached.url, expect: 'uncached', processGroup: uncached.processGroup },
+      { key: 'l1', name: '(b) catalog, cachegen L1', url: l1.url, expect: 'hit', processGroup: l1.processGroup },
+      { key: 'l1-redis', name: '(c) catalog, cachegen L1 + Redis', url: l1Redis.url, expect: 'hit', processGroup: l1Redis.processGroup },
+      { key: 'nginx', name: '(d) uncached catalog behind nginx proxy_cache', url: nginx.url, expect: 'hit', processGroup: nginx.processGroup },
+      { key: 'varnish', name: '(e) uncached catalog behind Varnish', url: varnish.url, expect: 'hit', processGroup: varnish.processGroup },
+      { key: 'constant', name: '(f) constant Buffer, hand-written Fastify route', url: constant.url, expect: 'hit', processGroup: constant.processGroup },
     ];
     for (const c of contenders) await check(c, body);
     console.log(`GET ${PATH} (${Buffer.byteLength(body)} B JSON), ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds; load ${loadBefore}`);
@@ -219,19 +239,20 @@ async function main(): Promise<void> {
     const paired = (m: Measured, to: Measured) => median(m.rounds.map((r, i) => r / to.rounds[i]!));
     const rows = measured.map((m) => [
       m.name, String(Math.round(m.rps)), `${(m.rps / ours.rps).toFixed(2)}×`, `${paired(m, ours).toFixed(2)}×`,
-      `${m.p50} ms`, `${m.p99} ms`, m.rounds.join(' / '),
+      `${m.p50} ms`, `${m.p99} ms`, `${m.cpuUs.toFixed(1)} µs`, m.rounds.join(' / '),
     ]);
-    const headers = ['server', 'req/s (median)', 'vs (b)', 'vs (b), per round (median)', 'p50', 'p99', 'req/s per round'];
+    const headers = ['server', 'req/s (median)', 'vs (b)', 'vs (b), per round (median)', 'p50', 'p99', 'server CPU per request', 'req/s per round'];
     const table = markdownTable(headers, rows);
     const ratio = (k: string) => paired(byKey(k), ours);
     const verdict = [
       `Per round, nginx served ${ratio('nginx').toFixed(2)}× our L1 hit's req/s, Varnish ${ratio('varnish').toFixed(2)}×, the constant route ${ratio('constant').toFixed(2)}×;`,
+      `per request, nginx spent ${(byKey('nginx').cpuUs / ours.cpuUs).toFixed(2)}× our L1 hit's server CPU, Varnish ${(byKey('varnish').cpuUs / ours.cpuUs).toFixed(2)}×, the constant route ${(byKey('constant').cpuUs / ours.cpuUs).toFixed(2)}×;`,
       `our hit path is ${ratio('varnish') < 1 ? 'above' : 'below'} Varnish's (goal: above) and the constant route's gap is ${((1 - 1 / ratio('constant')) * 100).toFixed(0)}% of its req/s.`,
     ].join(' ');
     const markdown = [
       '# Headline: cachegen vs nginx and Varnish in front',
       '',
-      `Reproduce: \`${COMMAND}\`. The catalog example's \`GET ${PATH}\` (a ${Buffer.byteLength(body)}-byte JSON product), autocannon from the benchmark's process, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds, contenders alternating in rotated order; medians. Every Node server runs in a process of its own; nginx (1 worker) and Varnish (\`-s malloc\`, its default thread pools) run privately on free ports with throw-away configs (bench/headline.bench.ts). The uncached catalog runs its handler on every request, including the example's origin cost (50 ms for a product); nginx and Varnish in front of it cache by its Cache-Control (\`public, max-age=600\`). Each contender is checked first: the second request is a hit (uncached: never).`,
+      `Reproduce: \`${COMMAND}\`. The catalog example's \`GET ${PATH}\` (a ${Buffer.byteLength(body)}-byte JSON product), autocannon from the benchmark's process, ${CONNECTIONS} connections, ${SECONDS} s per run, ${ROUNDS} rounds, contenders alternating in rotated order; medians. Every Node server runs in a process of its own; nginx (1 worker) and Varnish (\`-s malloc\`, its default thread pools) run privately on free ports with throw-away configs (bench/headline.bench.ts). The uncached catalog runs its handler on every request, including the example's origin cost (50 ms for a product); nginx and Varnish in front of it cache by its Cache-Control (\`public, max-age=600\`). Each contender is checked first: the second request is a hit (uncached: never). *Server CPU per request* is the user + system time of the server's whole process group (nginx's master and worker, Varnish's manager and child with its threads, the Node process) during a run, over the requests it answered (from /proc): on a shared machine it moves far less than req/s, and it is what decides req/s once a server has a core to itself.`,
       '',
       table,
       '',

@@ -22,6 +22,8 @@ export interface RunningEdge {
   resume(): void;
   /** Stops it and removes its folder. */
   stop(): Promise<void>;
+  /** The process group of the running server and its workers (benchmarks read their CPU time). */
+  readonly processGroup: number;
 }
 
 /** Sends a signal to the child's whole process group (varnishd and nginx fork workers that serve the requests). */
@@ -45,6 +47,7 @@ function running(dir: string, port: number, start: () => ChildProcess, what: str
   const ready = waitForPort(port, child, what, 30_000);
   const edge = {
     url: `http://127.0.0.1:${port}`, port, ready,
+    get processGroup() { return child.pid!; },
     down: () => kill(child),
     pause: () => signal(child, 'SIGSTOP'),
     resume: () => signal(child, 'SIGCONT'),
