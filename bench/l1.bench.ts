@@ -1,11 +1,17 @@
 /**
  * L1 benchmark: (1) hit ratio of our W-TinyLFU and LRU beside lru-cache@11, ARC and Belady's
  * OPT on the access traces in bench/traces and synthetic workloads; (2) get-hit and set-with-eviction speed
- * beside Map (the floor), lru-cache@11 and mnemonist's LRUMap, alternating, medians.
+ * beside Map (the floor), lru-cache@11 and mnemonist's LRUMap, alternating, medians; (3) growth:
+ * get / set ns and metadata bytes per entry from 1k to 10M entries, each contender in a process of
+ * its own (bench/lib/l1-scale.ts), alternating, medians.
  *
- * Run: npm run bench:l1            (add --quick to skip OLTP and use fewer rounds)
- * Writes bench/results/l1.json and docs/benchmarks/l1.md.
+ * Run: npm run bench:l1            (add --quick to skip OLTP and 10M entries and use fewer rounds)
+ * Writes bench/results/l1.json, docs/benchmarks/l1.md and docs/benchmarks/l1-growth.svg.
  */
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { LRUCache } from 'lru-cache';
 import { LRUMap } from 'mnemonist';
 import { L1Cache } from '@cachegen/runtime';
@@ -13,7 +19,8 @@ import { arcHitRatio } from './lib/arc.js';
 import { optHitRatio } from './lib/opt.js';
 import { internKeys, replayHitRatio } from './lib/replay.js';
 import { machine, markdownTable, writeReport } from './lib/report.js';
-import { alternate, median, type Contender } from './lib/timing.js';
+import { logLogChart } from './lib/svg.js';
+import { alternate, cpuNs, median, type Contender } from './lib/timing.js';
 import { readTrace, scanMixTrace, zipfTrace, type TraceFormat } from './lib/traces.js';
 
 const quick = process.argv.includes('--quick');
@@ -195,9 +202,9 @@ function speedSection(rounds: number): SpeedRow[] {
       if (expected < 0) throw new Error('unreachable');
       return OPS;
     },
-  }], rounds).get('verify')!);
-  const gets = alternate(getContenders, rounds);
-  const sets = alternate(setContenders, rounds);
+  }], rounds, cpuNs).get('verify')!);
+  const gets = alternate(getContenders, rounds, cpuNs);
+  const sets = alternate(setContenders, rounds, cpuNs);
   return Object.keys(subjects).map((name) => {
     const getHitRuns = gets.get(name)!.map((ns) => ns - verifyNs);
     const setEvictRuns = sets.get(name)!;
@@ -207,9 +214,66 @@ function speedSection(rounds: number): SpeedRow[] {
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
-// ---------------------------------------------------------------- report
+// ---------------------------------------------------------------- growth and memory
 
-function render(hit: HitRow[], speed: SpeedRow[], seconds: number): string {
+const scaleScript = fileURLToPath(new URL('./lib/l1-scale.ts', import.meta.url));
+const scaleContenders = ['Map (no bound)', 'lru-cache@11', 'cachegen tinylfu'];
+const growthSizes = quick ? [1_000, 10_000, 100_000, 1_000_000] : [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
+
+interface GrowthRow { implementation: string; entries: number; rounds: number; bytesPerEntry: number; getNs: number; setNs: number }
+
+/** One child process: one contender filled to `entries` (see bench/lib/l1-scale.ts). */
+function scaleRun(implementation: string, entries: number): { bytesPerEntry: number; getNs: number; setNs: number } {
+  // 10M entries with 20M prebuilt keys need more than the default heap.
+  const heap = entries > 2_000_000 ? ['--max-old-space-size=12288'] : [];
+  const out = execFileSync(process.execPath, [...heap, '--expose-gc', '--import', 'tsx', '--conditions=@cachegen/source', scaleScript, implementation, String(entries)], { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as { bytesPerEntry: number; getNs: number; setNs: number };
+}
+
+function growthSection(rounds: number): GrowthRow[] {
+  const rows: GrowthRow[] = [];
+  for (const entries of growthSizes) {
+    const n = entries >= 10_000_000 ? 1 : rounds;
+    const runs = new Map<string, { bytesPerEntry: number; getNs: number; setNs: number }[]>(scaleContenders.map((c) => [c, []]));
+    for (let round = 0; round < n; round++) {
+      for (let i = 0; i < scaleContenders.length; i++) {
+        const name = scaleContenders[(round + i) % scaleContenders.length]!;
+        runs.get(name)!.push(scaleRun(name, entries));
+      }
+    }
+    for (const [implementation, r] of runs) {
+      const row = {
+        implementation, entries, rounds: n,
+        bytesPerEntry: round1(median(r.map((x) => x.bytesPerEntry))),
+        getNs: round1(median(r.map((x) => x.getNs))),
+        setNs: round1(median(r.map((x) => x.setNs))),
+      };
+      console.log(`growth ${implementation} @ ${entries}: ${row.bytesPerEntry} B/entry, get ${row.getNs} ns, set ${row.setNs} ns`);
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+const entriesLabel = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+
+/** Three log-log charts side by side in one SVG: get ns, set ns, bytes per entry against entries. */
+function growthChart(rows: GrowthRow[]): string {
+  const series = (field: 'getNs' | 'setNs' | 'bytesPerEntry') => scaleContenders.map((name) => ({
+    name, points: rows.filter((r) => r.implementation === name).map((r) => [r.entries, r[field]] as const),
+  }));
+  const charts = [
+    logLogChart(series('getNs'), { title: 'L1 get (hit)', xLabel: 'entries', yLabel: 'ns per op (CPU)' }),
+    logLogChart(series('setNs'), { title: 'L1 set (with eviction)', xLabel: 'entries', yLabel: 'ns per op (CPU)' }),
+    logLogChart(series('bytesPerEntry'), { title: 'L1 metadata per entry', xLabel: 'entries', yLabel: 'bytes' }),
+  ];
+  const width = Number(/width="(\d+)"/.exec(charts[0]!)![1]);
+  const height = Number(/height="(\d+)"/.exec(charts[0]!)![1]);
+  const inner = charts.map((svg, i) => svg.replace('<svg ', `<svg x="${i * width}" `)).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${3 * width}" height="${height}" viewBox="0 0 ${3 * width} ${height}">\n${inner}</svg>\n`;
+}
+
+function render(hit: HitRow[], speed: SpeedRow[], growth: GrowthRow[], seconds: number, load: string): string {
   const yes = (b: boolean | undefined): string => (b === undefined ? '' : b ? 'yes' : 'no');
   const traces = hit.filter((r) => r.reference);
   const synth = hit.filter((r) => !r.reference);
@@ -218,7 +282,7 @@ function render(hit: HitRow[], speed: SpeedRow[], seconds: number): string {
   return [
     '# L1 benchmark',
     '',
-    `Reproduce: \`${command}\` (${seconds.toFixed(0)} s on ${machine().cpu}, ${machine().cpus} cores, Node ${process.version}; the machine was shared with other work, so speed numbers are noisy).`,
+    `Reproduce: \`${command}\` (${seconds.toFixed(0)} s on ${machine().cpu}, ${machine().cpus} cores, Node ${process.version}; the machine was shared with other work, load average ${load}, so speed numbers are noisy; times are CPU time of the benchmark process).`,
     '',
     '## Hit ratio (%) on the access traces (bench/traces)',
     '',
@@ -245,20 +309,58 @@ function render(hit: HitRow[], speed: SpeedRow[], seconds: number): string {
       speed.map((s) => [s.implementation, s.getHitNs, s.setEvictNs]),
     ),
     '',
-    `Targets: get-hit <= lru-cache: **${ours.getHitNs <= lruCache.getHitNs ? 'met' : 'missed'}** (${ours.getHitNs} vs ${lruCache.getHitNs}); ` +
-      `set-with-eviction <= lru-cache: **${ours.setEvictNs <= lruCache.setEvictNs ? 'met' : 'missed'}** (${ours.setEvictNs} vs ${lruCache.setEvictNs}).`,
+    `Targets: get-hit <= lru-cache: **${ours.getHitNs <= lruCache.getHitNs ? 'met' : 'missed'}** (${ours.getHitNs} vs ${lruCache.getHitNs}, ${ratio(ours.getHitNs, lruCache.getHitNs)}); ` +
+      `set-with-eviction <= lru-cache: **${ours.setEvictNs <= lruCache.setEvictNs ? 'met' : 'missed'}** (${ours.setEvictNs} vs ${lruCache.setEvictNs}, ${ratio(ours.setEvictNs, lruCache.setEvictNs)}).`,
+    '',
+    '## Growth: time and memory from 1k to 10M entries',
+    '',
+    'Each contender in a process of its own per size (bench/lib/l1-scale.ts), alternating, medians' +
+      ` (${growth.find((r) => r.entries >= 10_000_000) ? 'one round at 10M entries' : '10M entries skipped'}). ` +
+      'get: a hit, 1M (or, above 1M entries, one per entry) reads in a shuffled order. set: a key never seen into the full cache (each evicts one entry). ' +
+      'bytes/entry: heap + array buffers the filled cache added (after GC), over its entries; keys and values excluded (built beforehand; values are small integers).',
+    '',
+    '![L1 get and set time and metadata bytes per entry against entries](l1-growth.svg)',
+    '',
+    markdownTable(
+      ['entries', ...scaleContenders.flatMap((c) => [`${c} get ns`, `${c} set ns`, `${c} B/entry`])],
+      growthSizes.filter((n) => growth.some((r) => r.entries === n)).map((n) => [
+        entriesLabel(n),
+        ...scaleContenders.flatMap((c) => {
+          const r = growth.find((x) => x.entries === n && x.implementation === c)!;
+          return [r.getNs, r.setNs, r.bytesPerEntry];
+        }),
+      ]),
+    ),
+    '',
+    memoryTarget(growth),
     '',
   ].join('\n');
 }
 
+const ratio = (ours: number, theirs: number): string => `${(ours / theirs).toFixed(2)}x`;
+
+function memoryTarget(growth: GrowthRow[]): string {
+  const at = (c: string): GrowthRow | undefined => growth.find((r) => r.entries === 1_000_000 && r.implementation === c);
+  const ours = at('cachegen tinylfu');
+  const theirs = at('lru-cache@11');
+  if (!ours || !theirs) return '';
+  return `Target: metadata bytes per entry at 1M entries <= lru-cache: **${ours.bytesPerEntry <= theirs.bytesPerEntry ? 'met' : 'missed'}** (${ours.bytesPerEntry} vs ${theirs.bytesPerEntry}, ${ratio(ours.bytesPerEntry, theirs.bytesPerEntry)}).`;
+}
+
+const load = (): string => (os.loadavg() as number[]).map((x) => x.toFixed(1)).join(' ');
+
 const started = performance.now();
 const rounds = quick ? 3 : 7;
+const loadBefore = load();
 const speed = speedSection(rounds);
 console.table(speed.map(({ implementation, getHitNs, setEvictNs }) => ({ implementation, getHitNs, setEvictNs })));
 if (speedOnly) process.exit(0);
+const growth = growthSection(quick ? 1 : 3);
 const hit = hitRatioSection();
 const seconds = (performance.now() - started) / 1000;
-const markdown = render(hit, speed, seconds);
-const written = writeReport('l1', { command, machine: machine(), rounds, hitRatio: hit, speed }, markdown);
+const loads = `${loadBefore} at the start, ${load()} at the end`;
+const markdown = render(hit, speed, growth, seconds, loads);
+writeFileSync(fileURLToPath(new URL('../docs/benchmarks/l1-growth.svg', import.meta.url)), growthChart(growth));
+const written = writeReport('l1', { command, machine: machine(), load: loads, clock: 'process CPU time', rounds, hitRatio: hit, speed, growth }, markdown);
 console.log(markdown);
 console.log(`wrote ${written.json} and ${written.markdown}\nreproduce: ${command}`);

@@ -21,19 +21,32 @@ export interface Contender {
   run(): number;
 }
 
+/** Nanoseconds of wall-clock time. */
+export const wallNs = (): number => Number(process.hrtime.bigint());
+
+/**
+ * Nanoseconds of CPU time this process used (all its threads, so GC helpers count). On a
+ * machine shared with other work it leaves out the time the process waited for a core,
+ * which wall time does not.
+ */
+export const cpuNs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) * 1000;
+};
+
 /**
  * Times every contender once per round, rotating who goes first each round so drift and
  * warm-up hit all alike. Returns the nanoseconds per operation of every run, by name.
  */
-export function alternate(contenders: readonly Contender[], rounds: number): Map<string, number[]> {
+export function alternate(contenders: readonly Contender[], rounds: number, clock: () => number = wallNs): Map<string, number[]> {
   const samples = new Map<string, number[]>(contenders.map((c) => [c.name, []]));
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < contenders.length; i++) {
       const c = contenders[(round + i) % contenders.length]!;
       c.prepare();
-      const start = process.hrtime.bigint();
+      const start = clock();
       const ops = c.run();
-      const ns = Number(process.hrtime.bigint() - start);
+      const ns = clock() - start;
       samples.get(c.name)!.push(ns / ops);
     }
   }

@@ -1,8 +1,8 @@
-import { hashKey, lastKey, valueBytes } from './hash.js';
+import { hashKey, lastKey, utf8Length, valueBytes } from './hash.js';
 import { LruPolicy } from './lru.js';
 import { resolveL1Options, type ResolvedL1Options } from './options.js';
 import type { EvictionPolicy } from './policy.js';
-import { EXPIRE_AT, FLAGS, FLOAT_STRIDE, FRESH_UNTIL, HASH, INT_STRIDE, NIL, SET_AT, SIZE, SlotTable, TIMED } from './slots.js';
+import { EXPIRE_AT, FRESH_UNTIL, MAX_SIZE, NIL, SlotTable, TIMED, TIME_STRIDE } from './slots.js';
 import { TinyLfuPolicy, type TinyLfuSettings } from './tinylfu.js';
 import type { EvictionReason, L1Lookup, L1Options, L1SetOptions, L1Stats } from './types.js';
 
@@ -72,7 +72,7 @@ export class L1Cache<V = unknown> {
     const slot = this.index.get(key);
     if (slot !== undefined) {
       const t = this.table;
-      if ((t.ints[slot * INT_STRIDE + FLAGS]! & TIMED) === 0 || this.clock() < t.floats[slot * FLOAT_STRIDE + FRESH_UNTIL]!) {
+      if ((t.meta[slot]! & TIMED) === 0 || this.clock() < t.times![slot * TIME_STRIDE + FRESH_UNTIL]!) {
         this.hitCount++;
         this.policy.onHit(slot);
         return t.values[slot];
@@ -93,14 +93,13 @@ export class L1Cache<V = unknown> {
     if (slot !== undefined) {
       const t = this.table;
       const now = this.clock();
-      const f = slot * FLOAT_STRIDE;
-      if (now < t.floats[f + EXPIRE_AT]!) {
+      if (now < t.expireAt(slot)) {
         const found = this.found;
-        const freshUntil = t.floats[f + FRESH_UNTIL]!;
+        const freshUntil = t.freshUntil(slot);
         found.value = t.values[slot]!;
         found.stale = now >= freshUntil;
         found.freshFor = freshUntil === Infinity ? Infinity : (freshUntil - now) / 1000;
-        found.age = Math.max(0, (now - t.floats[f + SET_AT]!) / 1000);
+        found.age = Math.max(0, (now - t.setAt[slot]!) / 1000);
         if (found.stale) this.staleHitCount++;
         else this.hitCount++;
         this.policy.onHit(slot);
@@ -139,10 +138,10 @@ export class L1Cache<V = unknown> {
       hash = hashKey(key);
       keyBytes = lastKey.bytes;
     } else {
-      keyBytes = t.keyBytes[slot]!;
+      keyBytes = utf8Length(key);
     }
     const size = this.measure(key, keyBytes, value, options?.size);
-    if (size > this.options.maxEntryBytes || size > this.options.maxBytes) {
+    if (size > this.options.maxEntryBytes || size > this.options.maxBytes || size > MAX_SIZE) {
       this.rejectedCount++;
       if (slot !== undefined) this.remove(slot, 'replaced');
       return false;
@@ -164,21 +163,19 @@ export class L1Cache<V = unknown> {
     if (slot !== undefined) {
       replaced = t.values[slot];
       hadOld = true;
-      const f = slot * FLOAT_STRIDE;
-      if (t.floats[f + EXPIRE_AT] !== Infinity) this.expiring--;
+      if (t.expireAt(slot) !== Infinity) this.expiring--;
       t.values[slot] = value;
-      this.totalBytes += size - t.floats[f + SIZE]!;
+      this.totalBytes += size - t.sizes[slot]!;
       const delta = weight - t.weight(slot);
-      t.floats[f + SIZE] = size;
+      t.sizes[slot] = size;
       this.setTimes(slot, now, freshUntil, expireAt);
       this.policy.onUpdate(slot, delta);
     } else {
       slot = t.allocate();
       t.keys[slot] = key;
       t.values[slot] = value;
-      t.ints[slot * INT_STRIDE + HASH] = hash;
-      t.keyBytes[slot] = keyBytes;
-      t.floats[slot * FLOAT_STRIDE + SIZE] = size;
+      t.hashes[slot] = hash;
+      t.sizes[slot] = size;
       this.setTimes(slot, now, freshUntil, expireAt);
       this.index.set(key, slot);
       this.totalBytes += size;
@@ -198,7 +195,7 @@ export class L1Cache<V = unknown> {
   delete(key: string): boolean {
     const slot = this.index.get(key);
     if (slot === undefined) return false;
-    if (this.clock() >= this.table.floats[slot * FLOAT_STRIDE + EXPIRE_AT]!) {
+    if (this.clock() >= this.table.expireAt(slot)) {
       this.remove(slot, 'expired');
       return false;
     }
@@ -225,7 +222,7 @@ export class L1Cache<V = unknown> {
   *keys(): IterableIterator<string> {
     const now = this.clock();
     for (const [key, slot] of this.index) {
-      if (now < this.table.floats[slot * FLOAT_STRIDE + EXPIRE_AT]!) yield key;
+      if (now < this.table.expireAt(slot)) yield key;
     }
   }
 
@@ -257,18 +254,22 @@ export class L1Cache<V = unknown> {
   }
 
   private isFresh(slot: number): boolean {
-    const freshUntil = this.table.floats[slot * FLOAT_STRIDE + FRESH_UNTIL]!;
+    const freshUntil = this.table.freshUntil(slot);
     return freshUntil === Infinity || this.clock() < freshUntil;
   }
 
   private setTimes(slot: number, now: number, freshUntil: number, expireAt: number): void {
     const t = this.table;
-    const f = slot * FLOAT_STRIDE;
-    t.floats[f + SET_AT] = now;
-    t.floats[f + FRESH_UNTIL] = freshUntil;
-    t.floats[f + EXPIRE_AT] = expireAt;
-    const i = slot * INT_STRIDE + FLAGS;
-    t.ints[i] = freshUntil === Infinity ? t.ints[i]! & ~TIMED : t.ints[i]! | TIMED;
+    t.setAt[slot] = now;
+    if (freshUntil === Infinity) {
+      t.meta[slot] = t.meta[slot]! & ~TIMED;
+      return;
+    }
+    const times = t.timesForWrite();
+    const f = slot * TIME_STRIDE;
+    times[f + FRESH_UNTIL] = freshUntil;
+    times[f + EXPIRE_AT] = expireAt;
+    t.meta[slot] = t.meta[slot]! | TIMED;
     if (expireAt !== Infinity) this.expiring++;
   }
 
@@ -293,7 +294,8 @@ export class L1Cache<V = unknown> {
       }
       size = keyBytes + Math.max(0, bytes);
     }
-    return size;
+    // Slots record whole bytes.
+    return Math.ceil(size);
   }
 
   /** Removes expired entries among the next few slots of a round-robin hand (bounded work per set). */
@@ -302,7 +304,7 @@ export class L1Cache<V = unknown> {
     for (let i = 0; i < SWEEP_PER_SET; i++) {
       if (this.sweepHand >= t.used) this.sweepHand = 0;
       const slot = this.sweepHand++;
-      if (t.keys[slot] !== undefined && now >= t.floats[slot * FLOAT_STRIDE + EXPIRE_AT]!) this.remove(slot, 'expired');
+      if (t.keys[slot] !== undefined && now >= t.expireAt(slot)) this.remove(slot, 'expired');
     }
   }
 
@@ -316,7 +318,7 @@ export class L1Cache<V = unknown> {
   }
 
   private expireIfDead(slot: number): void {
-    if (this.clock() >= this.table.floats[slot * FLOAT_STRIDE + EXPIRE_AT]!) this.remove(slot, 'expired');
+    if (this.clock() >= this.table.expireAt(slot)) this.remove(slot, 'expired');
   }
 
   private remove(slot: number, reason: EvictionReason): void {
@@ -330,9 +332,8 @@ export class L1Cache<V = unknown> {
     const key = t.keys[slot]!;
     const value = t.values[slot] as V;
     this.index.delete(key);
-    const f = slot * FLOAT_STRIDE;
-    this.totalBytes -= t.floats[f + SIZE]!;
-    if (t.floats[f + EXPIRE_AT] !== Infinity) this.expiring--;
+    this.totalBytes -= t.sizes[slot]!;
+    if (t.expireAt(slot) !== Infinity) this.expiring--;
     t.release(slot);
     switch (reason) {
       case 'size': this.evictedSize++; break;

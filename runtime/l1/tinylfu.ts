@@ -1,7 +1,7 @@
 import { HillClimber, type ClimberSettings, defaultClimberSettings } from './climber.js';
 import type { EvictionPolicy } from './policy.js';
 import { FrequencySketch } from './sketch.js';
-import { FLAGS, HASH, INT_STRIDE, NIL, REGION_MASK, SlotList, type SlotTable } from './slots.js';
+import { NIL, REGION_MASK, SlotList, type SlotTable } from './slots.js';
 import type { L1WindowStats } from './types.js';
 
 const WINDOW = 0;
@@ -20,6 +20,8 @@ export interface TinyLfuSettings {
   sampleMultiplier: number;
   /** Sketch counters per expected entry (a power of two >= 8). */
   countersPerEntry: number;
+  /** Hits buffered before they are applied (1 = at once); any size gives the same decisions. */
+  readBuffer: number;
   climber: ClimberSettings;
 }
 
@@ -29,6 +31,7 @@ export const defaultTinyLfuSettings: TinyLfuSettings = {
   // Tuned on the shared traces (docs/l1.md): 12x samples after a short warm-up, 32 counters per entry.
   sampleMultiplier: 12,
   countersPerEntry: 32,
+  readBuffer: 64,
   climber: defaultClimberSettings,
 };
 
@@ -60,6 +63,14 @@ export class TinyLfuPolicy implements EvictionPolicy {
   /** First window-evicted entry of the current insertion round, NIL when none is pending. */
   private candidate = NIL;
   private random = 0x2545f491;
+  /**
+   * Read buffer: slots of the hits not yet applied to the sketch and the lists, in order.
+   * Drained when full and before anything else reaches the policy, so the outcome is exactly
+   * that of applying each hit at once; batching keeps the hit path short and lets the CPU
+   * overlap the memory reads of many hits.
+   */
+  private readonly reads: Int32Array;
+  private pending = 0;
 
   constructor(
     private readonly table: SlotTable<unknown>,
@@ -69,6 +80,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
     private readonly maxEntries: number,
     private readonly settings: TinyLfuSettings = defaultTinyLfuSettings,
   ) {
+    this.reads = new Int32Array(Math.max(1, settings.readBuffer));
     this.windowList = new SlotList(table, WINDOW);
     this.probation = new SlotList(table, PROBATION);
     this.protectedList = new SlotList(table, PROTECTED);
@@ -80,6 +92,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
   }
 
   onInsert(slot: number): void {
+    if (this.pending > 0) this.drain();
     const entries = this.windowList.count + this.probation.count + this.protectedList.count + 1;
     if (entries > this.sketch.expectedEntries && this.sketch.expectedEntries < this.maxEntries) this.growSketch();
     this.sketch.increment(this.table.hash(slot));
@@ -89,15 +102,12 @@ export class TinyLfuPolicy implements EvictionPolicy {
   }
 
   onHit(slot: number): void {
-    // One read of the slot's interleaved words gives both the hash and the region.
-    const a = this.table.ints;
-    const i = slot * INT_STRIDE;
-    this.sketch.increment(a[i + HASH]!);
-    this.reorderIn(slot, a[i + FLAGS]! & REGION_MASK);
-    if (this.climber.recordHit()) this.climb();
+    this.reads[this.pending++] = slot;
+    if (this.pending === this.reads.length) this.drain();
   }
 
   onUpdate(slot: number, weightDelta: number): void {
+    if (this.pending > 0) this.drain();
     this.listOf(slot).weight += weightDelta;
     this.sketch.increment(this.table.hash(slot));
     this.reorder(slot);
@@ -107,15 +117,18 @@ export class TinyLfuPolicy implements EvictionPolicy {
   }
 
   onMiss(): void {
+    if (this.pending > 0) this.drain();
     if (this.climber.recordMiss()) this.climb();
   }
 
   onRemove(slot: number): void {
+    if (this.pending > 0) this.drain();
     if (slot === this.candidate) this.candidate = this.table.next(slot);
     this.listOf(slot).remove(slot);
   }
 
   evict(): number {
+    if (this.pending > 0) this.drain();
     const t = this.table;
     let candidate = this.candidate;
     if (candidate !== NIL && t.region(candidate) !== PROBATION) candidate = NIL;
@@ -137,6 +150,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
   }
 
   clear(): void {
+    this.pending = 0;
     this.windowList.clear();
     this.probation.clear();
     this.protectedList.clear();
@@ -146,7 +160,22 @@ export class TinyLfuPolicy implements EvictionPolicy {
   }
 
   window(): L1WindowStats {
+    if (this.pending > 0) this.drain();
     return { maximum: this.windowMaximum, weight: this.windowList.weight };
+  }
+
+  /** Applies the buffered hits in order: frequency, list order, hill-climbing sample. */
+  private drain(): void {
+    const n = this.pending;
+    this.pending = 0;
+    const reads = this.reads;
+    const { hashes, meta } = this.table;
+    for (let i = 0; i < n; i++) {
+      const slot = reads[i]!;
+      this.sketch.increment(hashes[slot]!);
+      this.reorderIn(slot, meta[slot]! & REGION_MASK);
+      if (this.climber.recordHit()) this.climb();
+    }
   }
 
   /** True when the candidate is estimated more frequent than the victim (or wins the flooding lottery). */

@@ -1,0 +1,74 @@
+/**
+ * One measurement of one L1 contender at one size, in a process of its own so heaps do not
+ * mix: `node --expose-gc --import tsx bench/lib/l1-scale.ts <contender> <entries>` prints
+ * JSON { bytesPerEntry, getNs, setNs }. Run by bench/l1.bench.ts (growth and memory sections).
+ *
+ * - bytesPerEntry: heap + array buffers the filled cache added, divided by its entries; keys
+ *   and values are built before the first reading, so they are excluded (values are small
+ *   integers, which need no allocation).
+ * - setNs: a set of a key never seen into the full cache (each evicts one entry).
+ * - getNs: a hit, keys read in a shuffled order.
+ * Times are CPU time of this process (lib/timing cpuNs): the machine is shared.
+ */
+import { LRUCache } from 'lru-cache';
+import { L1Cache } from '@cachegen/runtime';
+import { cpuNs } from './timing.js';
+
+interface Subject { get(k: string): number | undefined; set(k: string, v: number): void; size(): number }
+
+const contenders: Record<string, (capacity: number) => Subject> = {
+  'Map (no bound)': () => {
+    const m = new Map<string, number>();
+    return { get: (k) => m.get(k), set: (k, v) => void m.set(k, v), size: () => m.size };
+  },
+  'lru-cache@11': (capacity) => {
+    const c = new LRUCache<string, number>({ max: capacity });
+    return { get: (k) => c.get(k), set: (k, v) => void c.set(k, v), size: () => c.size };
+  },
+  'cachegen tinylfu': (capacity) => {
+    const c = new L1Cache<number>({ maxEntries: capacity });
+    return { get: (k) => c.get(k), set: (k, v) => void c.set(k, v), size: () => c.size };
+  },
+};
+
+function usedBytes(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc');
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+function measure(name: string, entries: number): { bytesPerEntry: number; getNs: number; setNs: number } {
+  const make = contenders[name];
+  if (!make) throw new Error(`unknown contender ${name}`);
+  const sets = Math.max(entries, 1_000_000);
+  const keys = Array.from({ length: entries + sets }, (_, i) => `GET /api/v1/products/${i}?lang=en`);
+  const reads = Math.max(entries, 1_000_000);
+  const order = new Int32Array(reads);
+  let x = 12345;
+  for (let i = 0; i < reads; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    order[i] = x % entries;
+  }
+  const before = usedBytes();
+  let cache: Subject | undefined = make(entries);
+  for (let i = 0; i < entries; i++) cache.set(keys[i]!, i);
+  const after = usedBytes();
+  if (cache.size() !== entries) throw new Error(`${name} holds ${cache.size()} of ${entries} entries`);
+  let start = cpuNs();
+  let sum = 0;
+  for (let i = 0; i < reads; i++) sum += cache.get(keys[order[i]!]!)!;
+  const getNs = (cpuNs() - start) / reads;
+  if (!(sum >= 0)) throw new Error(`${name} answered a get wrongly`);
+  start = cpuNs();
+  for (let i = entries; i < entries + sets; i++) cache.set(keys[i]!, i);
+  const setNs = (cpuNs() - start) / sets;
+  const bytesPerEntry = (after - before) / entries;
+  cache = undefined;
+  return { bytesPerEntry, getNs, setNs };
+}
+
+const [name, entries] = process.argv.slice(2);
+console.log(JSON.stringify(measure(name!, Number(entries))));

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { L1Cache, type EvictionReason } from '@cachegen/runtime';
+import { SlotList, SlotTable, NIL } from '../../runtime/l1/slots.js';
+import { defaultTinyLfuSettings } from '../../runtime/l1/tinylfu.js';
+
+const key = (i: number): string => `GET /api/v1/products/${i}?lang=en`;
+
+/** A deterministic skewed read-through trace: hot keys, a churning tail, a scan now and then. */
+function trace(length: number, seed: number): string[] {
+  let x = seed;
+  const next = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const out: string[] = [];
+  for (let n = 0; n < length; n++) {
+    const r = next();
+    out.push(r < 0.4 ? key(Math.floor(next() * 50)) : r < 0.9 ? key(100 + Math.floor(next() * 2_000)) : key(10_000 + n));
+  }
+  return out;
+}
+
+describe('slot table', () => {
+  it('reuses released slots (last released first) before growing', () => {
+    const table = new SlotTable<string>(2, 100);
+    const a = table.allocate();
+    const b = table.allocate();
+    const c = table.allocate(); // grows to 4
+    expect([a, b, c, table.capacity]).toEqual([0, 1, 2, 4]);
+    table.release(b);
+    table.release(a);
+    expect(table.allocate()).toBe(a);
+    expect(table.allocate()).toBe(b);
+    expect(table.allocate()).toBe(3);
+    expect(table.used).toBe(4);
+  });
+
+  it('keeps list links, hashes, sizes and times across growth', () => {
+    const table = new SlotTable<string>(1, 64, true);
+    const list = new SlotList(table as SlotTable<unknown>, 1);
+    const times = table.timesForWrite();
+    for (let i = 0; i < 20; i++) {
+      const slot = table.allocate();
+      table.hashes[slot] = i * 7;
+      table.sizes[slot] = i + 1;
+      list.push(slot);
+      // Tables grow while slots are handed out: write through the current array.
+      table.timesForWrite()[slot * 2] = i * 1000;
+    }
+    expect(times.length).toBeLessThan(table.timesForWrite().length);
+    const order: number[] = [];
+    for (let s = list.head; s !== NIL; s = table.next(s)) order.push(table.hash(s) / 7);
+    expect(order).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(list.weight).toBe((20 * 21) / 2);
+    expect(table.timesForWrite()[19 * 2]).toBe(19_000);
+  });
+});
+
+describe('read buffer', () => {
+  it.each([1, 7, 64, 1000])('makes exactly the decisions of applying every hit at once (buffer %i)', (size) => {
+    const run = (readBuffer: number): { hits: number; evicted: string[]; window: unknown } => {
+      const evicted: string[] = [];
+      const cache = new L1Cache<number>(
+        { maxEntries: 300, onEvict: (k: string, _v: number, reason: EvictionReason) => evicted.push(`${k}:${reason}`) },
+        { ...defaultTinyLfuSettings, readBuffer },
+      );
+      let hits = 0;
+      const keys = trace(40_000, 7);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        // Some writes come without a read first (no miss to drain the buffer before them).
+        if (i % 3 === 0) cache.set(k, i);
+        else if (cache.get(k) !== undefined) hits++;
+        else cache.set(k, i);
+        if (i % 5_000 === 0) cache.delete(keys[i >> 1]!);
+      }
+      return { hits, evicted, window: cache.stats().window };
+    };
+    const atOnce = run(1);
+    const buffered = run(size);
+    expect(buffered.hits).toBe(atOnce.hits);
+    expect(buffered.evicted).toEqual(atOnce.evicted);
+    expect(buffered.window).toEqual(atOnce.window);
+    expect(atOnce.evicted.length).toBeGreaterThan(1000); // the trace does evict
+  });
+});
+
+describe('per-slot fields', () => {
+  it('entries stored before the first ttl never expire; entries after it do', () => {
+    const clock = { now: 0 };
+    const cache = new L1Cache<string>({ maxEntries: 5000, clock: () => clock.now });
+    for (let i = 0; i < 2000; i++) cache.set(`old${i}`, 'v'); // grows the table before times exist
+    cache.set('timed', 'v', { ttl: 1, stale: 1 });
+    for (let i = 0; i < 2000; i++) cache.set(`late${i}`, 'v', { ttl: 10 }); // grows the table after
+    clock.now = 1_500;
+    expect(cache.lookup('timed')).toMatchObject({ stale: true, age: 1.5 });
+    clock.now = 2_000;
+    expect(cache.get('timed')).toBeUndefined();
+    expect(cache.get('old0')).toBe('v');
+    expect(cache.lookup('old1999')).toEqual({ value: 'v', stale: false, freshFor: Infinity, age: 2 });
+    expect(cache.lookup('late1999')).toMatchObject({ stale: false, freshFor: 8 });
+    clock.now = 10_000;
+    expect(cache.get('late0')).toBeUndefined();
+    expect(cache.get('old1')).toBe('v');
+  });
+
+  it('a slot reused after a timed entry left does not inherit its ttl', () => {
+    const clock = { now: 0 };
+    const cache = new L1Cache<string>({ maxEntries: 10, clock: () => clock.now });
+    cache.set('a', 'v', { ttl: 1 });
+    cache.delete('a');
+    cache.set('b', 'v'); // takes a's slot
+    clock.now = 5_000;
+    expect(cache.get('b')).toBe('v');
+  });
+
+  it('counts whole bytes: a fractional size is rounded up, and bytes returns to 0', () => {
+    const cache = new L1Cache<string>({ maxBytes: 100 });
+    cache.set('a', 'x', { size: 2.5 });
+    cache.set('b', 'x', { size: 0.1 });
+    expect(cache.bytes).toBe(4);
+    cache.set('a', 'y', { size: 7.2 });
+    expect(cache.bytes).toBe(9);
+    cache.delete('a');
+    cache.delete('b');
+    expect(cache.bytes).toBe(0);
+  });
+
+  it('refuses an entry of 4 GiB or more (sizes are 32-bit), even without a byte bound', () => {
+    const cache = new L1Cache<string>({ maxEntries: 10 });
+    expect(cache.set('big', 'x', { size: 2 ** 32 })).toBe(false);
+    expect(cache.set('ok', 'x', { size: 2 ** 32 - 1 })).toBe(true);
+    expect(cache.stats().rejected).toBe(1);
+    expect(cache.bytes).toBe(2 ** 32 - 1);
+  });
+});
