@@ -2,12 +2,14 @@
  * The machinery of every generated client.ts: building the request, caching reads per x-cache,
  * invalidating after writes. The generated file holds only the operation table and typed methods.
  */
+import { randomBytes } from 'node:crypto';
 import { cachedFetch } from '../http/fetch/cached-fetch.js';
 import { renderTags } from '../tags/index.js';
 import type { Cache } from '../cache/index.js';
 import type { CachePolicy } from '../http/policy.js';
 import type { TagTemplateSpec } from '../tags/index.js';
 import type { IdentitySource } from '../keys/identity.js';
+import { createRestKeyer, type RestKeyer } from '../keys/rest.js';
 
 /** An answer outside 2xx: the status, the parsed body and the operation that got it. */
 export class ApiError extends Error {
@@ -49,21 +51,24 @@ export interface CallArgs {
   body?: unknown;
 }
 
-function buildUrl(baseUrl: string, template: string, args: CallArgs): string {
-  const pathParams = (args.path ?? {}) as Record<string, unknown>;
-  let url = baseUrl.replace(/\/+$/, '') + template.replace(/\{([^}]+)\}/g, (_, name: string) => {
-    const value = pathParams[name];
-    if (value === undefined || value === null) throw new TypeError(`missing path parameter "${name}" for ${template}`);
-    return encodeURIComponent(String(value));
-  });
+function buildQuery(args: CallArgs): string {
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries((args.query ?? {}) as Record<string, unknown>)) {
     if (value === undefined || value === null) continue;
     for (const item of Array.isArray(value) ? value : [value]) search.append(name, String(item));
   }
-  const query = search.toString();
-  if (query) url += '?' + query;
-  return url;
+  return search.toString();
+}
+
+function buildUrl(baseUrl: string, template: string, args: CallArgs): string {
+  const pathParams = (args.path ?? {}) as Record<string, unknown>;
+  const url = baseUrl.replace(/\/+$/, '') + template.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = pathParams[name];
+    if (value === undefined || value === null) throw new TypeError(`missing path parameter "${name}" for ${template}`);
+    return encodeURIComponent(String(value));
+  });
+  const query = buildQuery(args);
+  return query ? url + '?' + query : url;
 }
 
 async function parseBody(response: Response): Promise<unknown> {
@@ -79,8 +84,10 @@ export function createCaller<Ops extends Record<string, ClientOperation>>(option
   if (!options || typeof options.baseUrl !== 'string') throw new TypeError('createClient: options.baseUrl is required');
   const plainFetch = options.fetch ?? globalThis.fetch;
   const { cache } = options;
-  // Through the cache, reads without x-cache still honour the server's Cache-Control (RFC 9111 private cache).
-  const httpFetch: typeof fetch = cache ? cachedFetch(cache, { fetch: plainFetch }) : plainFetch;
+  // Through the cache, reads without x-cache still honour the server's Cache-Control (RFC 9111
+  // private cache), never sharing an answer between the values of any header a spec's security names.
+  const httpFetch: typeof fetch = cache ? cachedFetch(cache, { fetch: plainFetch, credentialHeaders: credentialHeadersOf(operations) }) : plainFetch;
+  const keyerOf = keyers(operations);
 
   const headersFor = (args: CallArgs): Record<string, string> => {
     const common = typeof options.headers === 'function' ? options.headers() : options.headers ?? {};
@@ -110,19 +117,24 @@ export function createCaller<Ops extends Record<string, ClientOperation>>(option
     const policy = op.cache?.policy;
     const headers = headersFor(args);
     const sources = { params: args.path, query: args.query, headers, body: args.body };
-    // x-cache'd public reads are cached by value, tagged, so this client's mutations can invalidate them.
-    if (cache && policy && !policy.sensitive && policy.scope === 'public' && (op.method === 'GET' || op.method === 'HEAD')) {
+    // x-cache'd reads are cached by value, tagged, so this client's mutations can invalidate them.
+    if (cache && policy && !policy.sensitive && (op.method === 'GET' || op.method === 'HEAD')) {
+      const query = buildQuery(args);
+      // The server's key module: path, query and vary headers as this call sends them, and on a
+      // private read the HMAC of the credential the operation's identity sources name.
+      const key = keyerOf(operationId)!({ operationId, params: (args.path ?? {}) as Record<string, string>, query, headers });
+      // A private read without an identity is not cached, not even by cachedFetch (which would keep a `private` answer per URL).
+      if (key === undefined) return send(operationId, op, args, headers, plainFetch) as Promise<T>;
       const templates = op.cache?.tags ?? [];
-      // The vary headers' values are part of the key, as on the server: a German answer is not an English one.
-      const varies = policy.vary.map((name) => `${name}=${headers[name.toLowerCase()] ?? ''}`).join('&');
-      const key = `client|${operationId}|${buildUrl('', op.path, args)}|${varies}`;
-      const result = await cache.fetch(key, () => send(operationId, op, args, headers, plainFetch), {
+      const result = await cache.fetch('client|' + key, () => send(operationId, op, args, headers, plainFetch), {
         ttl: policy.ttl,
         swr: policy.swr,
         staleIfError: policy.staleIfError,
         tags: renderTags(templates.filter((t) => !t.parts.some((p) => p.kind === 'response')), sources),
         tagsFrom: (value) => renderTags(templates, { ...sources, response: value }),
         endpoint: operationId,
+        // A private entry lives in this client's memory only.
+        shared: policy.scope === 'public',
       });
       return result.value as T;
     }
@@ -133,4 +145,36 @@ export function createCaller<Ops extends Record<string, ClientOperation>>(option
     }
     return body as T;
   };
+}
+
+/**
+ * The HMAC key of private entries' identities, one per process: private entries live in this
+ * process's memory only (never L2), so no other process needs to produce the same key, and every
+ * client made here (one per request, say) finds them.
+ */
+let processSecret: string | undefined;
+
+/** One keyer per x-cache'd operation, built on first use. An operation without identity sources gives no private key: uncached. */
+function keyers(operations: Record<string, ClientOperation>): (operationId: string) => RestKeyer | undefined {
+  const built = new Map<string, RestKeyer>();
+  return (operationId) => {
+    const cached = operations[operationId]?.cache;
+    if (!cached) return undefined;
+    let keyer = built.get(operationId);
+    if (keyer === undefined) {
+      processSecret ??= randomBytes(32).toString('base64url');
+      keyer = createRestKeyer({ policy: cached.policy, secret: processSecret, identity: cached.identity ?? [] });
+      built.set(operationId, keyer);
+    }
+    return keyer;
+  };
+}
+
+/** The request headers any operation's security names (and the two usual carriers): cachedFetch never shares an answer across their values. */
+function credentialHeadersOf(operations: Record<string, ClientOperation>): string[] {
+  const names = new Set(['authorization', 'cookie']);
+  for (const op of Object.values(operations)) {
+    for (const source of op.cache?.identity ?? []) if (source.in === 'header') names.add(source.name.toLowerCase());
+  }
+  return [...names];
 }

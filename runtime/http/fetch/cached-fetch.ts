@@ -39,6 +39,14 @@ export interface CachedFetchOptions {
   name?: string;
   /** true: a shared cache (s-maxage, `private`, the Authorization rule, never Set-Cookie). Default false: a private cache. */
   shared?: boolean;
+  /**
+   * Request headers that identify the caller: no answer is shared between their values, even by
+   * a private cache (one client may call for several users). Default: `authorization` and
+   * `cookie` for a private cache, `authorization` for a shared one (which shares public answers
+   * between cookies, and never stores `private` ones); the generated client adds its spec's
+   * apiKey headers.
+   */
+  credentialHeaders?: readonly string[];
   /** Heuristic freshness as a fraction of (Date - Last-Modified); default 0.1 (RFC 9111 §4.2.2). */
   heuristicFraction?: number;
   /** Cap on heuristic freshness, seconds; default 86400. */
@@ -71,6 +79,7 @@ export function cachedFetch(cache: Cache, options: CachedFetchOptions = {}): typ
     waitUntil: options.waitUntil ?? (() => {}),
     refreshing: new Set(),
     inflight: new Map(),
+    credentialHeaders: (options.credentialHeaders ?? (options.shared ? ['authorization'] : ['authorization', 'cookie'])).map((name) => name.toLowerCase()),
   };
   const cachedFetchImpl = async (input: Parameters<typeof fetch>[0], init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init);
@@ -106,7 +115,7 @@ function begin(env: Env, request: Request): Exchange | undefined {
     if (range === undefined || hasClientValidators(headers)) return undefined;
   }
   const url = withoutFragment(new URL(request.url));
-  return { env, request, method, url, key: keyOf(env.name, url, headers), requestCC, range };
+  return { env, request, method, url, key: keyOf(env.name, url, headers, env.credentialHeaders), requestCC, range };
 }
 
 /** A GET or HEAD for the whole representation (RFC 9111 §4). */

@@ -30,6 +30,8 @@ export interface Env {
   refreshing: Set<string>;
   /** Misses on their way to the origin, by key: an identical miss waits for the first one's response. */
   inflight: Map<string, Promise<StoredResponse | undefined>>;
+  /** Lower-case request headers whose values are part of every key (the caller's credentials). */
+  credentialHeaders: readonly string[];
 }
 
 /** One request on its way through the cache: the context every step reads and adds to. */
@@ -158,10 +160,17 @@ export function gatewayTimeout(env: Env, detail: string): Response {
   return new Response(null, { status: 504, statusText: 'Gateway Timeout', headers: { 'cache-status': cacheStatus({ status: 'bypass', detail }, env.name) } });
 }
 
-/** Responses are never shared between Authorization values, even by a private cache. */
-export function keyOf(name: string, url: string, headers: Headers): string {
-  const auth = headers.get('authorization');
-  const who = auth === null ? '-' : createHash('sha256').update(auth).digest('base64url');
+/** Responses are never shared between callers: the credential headers' values (hashed) are part of the key. */
+export function keyOf(name: string, url: string, headers: Headers, credentialHeaders: readonly string[]): string {
+  let credentials: string | undefined;
+  for (const header of credentialHeaders) {
+    const value = headers.get(header);
+    if (value === null) continue;
+    // No header value holds a newline: `name=value` lines cannot run into each other.
+    const line = header === 'authorization' ? value : `${header}=${value}`;
+    credentials = credentials === undefined ? line : credentials + '\n' + line;
+  }
+  const who = credentials === undefined ? '-' : createHash('sha256').update(credentials).digest('base64url');
   return `${name}|${who}|${url}`;
 }
 
