@@ -1,6 +1,6 @@
 /**
  * server.ts: the `Handlers` interface (one typed method per operationId), the route table,
- * and a default-exported Fastify plugin: `app.register(routes, { handlers, cache })`.
+ * and a default-exported Fastify plugin: `app.register(routes, { handlers })`.
  */
 import { StructureKind, type Project, type StatementStructures } from 'ts-morph';
 import type { IrDocument, IrOperation } from '../ir/types.js';
@@ -35,12 +35,12 @@ export function emitServer(project: Project, ir: IrDocument, runtimeImport: stri
   const statements: Array<string | StatementStructures> = [
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'fastify', isTypeOnly: true, namedImports: ['FastifyPluginAsync'] },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'node:http', isTypeOnly: true, namedImports: ['IncomingHttpHeaders'] },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: `${runtimeImport}/fastify`, namedImports: ['registerOperations'] },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: `${runtimeImport}/fastify`, namedImports: ['routesPlugin'] },
     {
       kind: StructureKind.ImportDeclaration,
       moduleSpecifier: `${runtimeImport}/fastify`,
       isTypeOnly: true,
-      namedImports: ['HandlerReply', 'HandlerRequest', 'OperationSpec', 'RoutesOptions', 'SharedSchemas'],
+      namedImports: ['HandlerReply', 'HandlerRequest', 'OperationSpec', 'RoutesPluginOptions', 'SharedSchemas'],
     },
   ];
   if (roots.length > 0) statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: roots });
@@ -59,8 +59,8 @@ export function emitServer(project: Project, ir: IrDocument, runtimeImport: stri
   // through ts-morph would only cost time (seconds for 1,000 operations) and change nothing.
   const data = [
     '',
-    '/** Options of the routes plugin: your handlers and the cache (see RoutesOptions for the rest). */',
-    'export type Options = RoutesOptions<Handlers>;',
+    '/** Options of the routes plugin: your handlers and the cache (see RoutesPluginOptions for the rest). */',
+    'export type Options = RoutesPluginOptions<Handlers>;',
     '',
     '/** Component schemas, registered as Fastify shared schemas (`$ref: "Name#"`). */',
     `export const schemas: SharedSchemas = ${codeLiteral(sharedSchemas(ir))};`,
@@ -68,10 +68,8 @@ export function emitServer(project: Project, ir: IrDocument, runtimeImport: stri
     '/** Every operation of the spec: method, URL, schemas and cache policy. */',
     `export const operationTable: readonly OperationSpec[] = ${codeLiteral(routeTable(ir))};`,
     '',
-    '/** Registers every operation: `app.register(routes, { handlers, cache })`. */',
-    'const routes: FastifyPluginAsync<Options> = async (app, options) => {',
-    '  registerOperations(app, operationTable, schemas, options);',
-    '};',
+    '/** Registers every operation: `app.register(routes, { handlers })`; the cache is `app.cache`. */',
+    'const routes: FastifyPluginAsync<Options> = routesPlugin<Handlers>(operationTable, schemas);',
     '',
     'export default routes;',
   ].join('\n');

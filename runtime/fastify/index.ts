@@ -3,3 +3,4 @@ export * from './operation.js';
 export * from './prepared.js';
 export * from './reply.js';
 export * from './register.js';
+export * from './plugin.js';

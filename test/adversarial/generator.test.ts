@@ -115,7 +115,7 @@ async function generateInto(spec: Record<string, unknown>): Promise<{ dir: strin
 /** Names a generated file may use without declaring them: TypeScript's and Node's types. */
 const GLOBAL_TYPES = new Set(['Record', 'NonNullable', 'Promise', 'Buffer', 'ReturnType', 'Error', 'Array', 'Omit', 'Pick', 'Partial', 'Required', 'Readonly']);
 /** The only functions generated code calls. */
-const CALLEES = new Set(['registerOperations', 'createCaller', 'call', 'Error']);
+const CALLEES = new Set(['routesPlugin', 'createCaller', 'call', 'Error']);
 const TOP_LEVEL = new Set([
   ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.ExportDeclaration, ts.SyntaxKind.TypeAliasDeclaration,
   ts.SyntaxKind.InterfaceDeclaration, ts.SyntaxKind.VariableStatement, ts.SyntaxKind.FunctionDeclaration,

@@ -2,8 +2,8 @@
 // Do not edit: changes are lost on the next `npx cachegen generate`.
 import type { FastifyPluginAsync } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
-import { registerOperations } from '@cachegen/runtime/fastify';
-import type { HandlerReply, HandlerRequest, OperationSpec, RoutesOptions, SharedSchemas } from '@cachegen/runtime/fastify';
+import { routesPlugin } from '@cachegen/runtime/fastify';
+import type { HandlerReply, HandlerRequest, OperationSpec, RoutesPluginOptions, SharedSchemas } from '@cachegen/runtime/fastify';
 import type { operations } from './types.js';
 /** Request headers as Node gives them (lower-case names). */
 type IncomingHeaders = IncomingHttpHeaders;
@@ -88,8 +88,8 @@ export interface Handlers {
   login: (request: HandlerRequest<Record<string, never>, Record<string, never>, IncomingHeaders, NonNullable<operations['login']['requestBody']>['content']['application/json']>) => Promise<operations['login']['responses'][200]['content']['application/json'] | HandlerReply>;
 }
 
-/** Options of the routes plugin: your handlers and the cache (see RoutesOptions for the rest). */
-export type Options = RoutesOptions<Handlers>;
+/** Options of the routes plugin: your handlers and the cache (see RoutesPluginOptions for the rest). */
+export type Options = RoutesPluginOptions<Handlers>;
 
 /** Component schemas, registered as Fastify shared schemas (`$ref: "Name#"`). */
 export const schemas: SharedSchemas = [
@@ -646,9 +646,7 @@ export const operationTable: readonly OperationSpec[] = [
   },
 ];
 
-/** Registers every operation: `app.register(routes, { handlers, cache })`. */
-const routes: FastifyPluginAsync<Options> = async (app, options) => {
-  registerOperations(app, operationTable, schemas, options);
-};
+/** Registers every operation: `app.register(routes, { handlers })`; the cache is `app.cache`. */
+const routes: FastifyPluginAsync<Options> = routesPlugin<Handlers>(operationTable, schemas);
 
 export default routes;
