@@ -11,13 +11,17 @@ import { countingObserver, manualClock, recordingLogger, uniqueNamespace, until 
 const cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => { while (cleanup.length) await cleanup.pop()!(); });
 
-function cacheOn(url: string, namespace = uniqueNamespace('failures')) {
+/**
+ * A cache on url whose Redis commands time out after 100 ms, or after `commandTimeoutMs` in the
+ * cases that test no timeout (a slow connect on a loaded machine must not fail them).
+ */
+function cacheOn(url: string, namespace = uniqueNamespace('failures'), commandTimeoutMs = 100) {
   const clock = manualClock();
   const observer = countingObserver();
   const logger = recordingLogger();
   const cache: Cache = createCache({
     namespace, clock: clock.now, observer, logger, l1: { maxEntries: 1000 },
-    l2: { redis: url, commandTimeoutMs: 100, circuitFailures: 3, circuitOpenMs: 1000 },
+    l2: { redis: url, commandTimeoutMs, circuitFailures: 3, circuitOpenMs: 1000 },
   });
   cleanup.push(() => cache.close());
   return { cache, clock, observer, logger, namespace };
@@ -49,7 +53,8 @@ async function recover(env: ReturnType<typeof cacheOn>, key: string): Promise<vo
 describe('Redis failures', () => {
   it('down at start: answers from the loader, opens the circuit once, recovers when Redis comes up', async () => {
     const port = await freePort();
-    const env = cacheOn(`redis://127.0.0.1:${port}`);
+    // Refused connections fail at once; the writes and reads after recovery must not time out.
+    const env = cacheOn(`redis://127.0.0.1:${port}`, undefined, 5_000);
     for (let i = 0; i < 10; i++) expect(await env.cache.getOrSet(`k${i}`, async () => i, { ttl: 60 })).toBe(i);
     expect(env.observer.states[0]).toBe('open');
     expect(unavailable(env.logger.lines)).toBe(1);
@@ -57,7 +62,7 @@ describe('Redis failures', () => {
     await recover(env, 'probe');
     expect(recovered(env.logger.lines)).toBe(1);
     await env.cache.set('after', 'stored', { ttl: 60 });
-    const reader = cacheOn(`redis://127.0.0.1:${port}`, env.namespace);
+    const reader = cacheOn(`redis://127.0.0.1:${port}`, env.namespace, 5_000);
     expect(await reader.cache.fetch('after', async () => 'origin', { ttl: 60 })).toMatchObject({ tier: 'l2', value: 'stored' });
   });
 
@@ -120,14 +125,15 @@ describe('Redis failures', () => {
     { name: 'a refused CONFIG GET is logged once', args: ['--rename-command', 'CONFIG', '""'], want: /could not read Redis maxmemory-policy/ },
   ])('eviction policy at start: $name', async ({ args, want }) => {
     const s = await server(args);
-    const env = cacheOn(s.url);
-    await until(() => env.logger.lines.length > 0, 'the policy check');
-    expect(env.logger.lines.filter((l) => want.test(l))).toHaveLength(1);
+    // The check is the connection's first command: a 100 ms timeout would report a slow connect instead.
+    const env = cacheOn(s.url, undefined, 5_000);
+    await until(() => env.logger.lines.some((l) => want.test(l)), 'the policy check');
+    expect(env.logger.lines.filter((l) => /maxmemory-policy/.test(l))).toHaveLength(1);
   });
 
   it.each(['noeviction', 'volatile-ttl'])('%s passes the policy check silently', async (policy) => {
     const s = await server(['--maxmemory-policy', policy]);
-    const env = cacheOn(s.url);
+    const env = cacheOn(s.url, undefined, 5_000);
     await env.cache.getOrSet('k', async () => 1, { ttl: 60 }); // the check runs on the same connection, before this
     expect(env.logger.lines).toEqual([]);
   });
