@@ -82,8 +82,9 @@ export class InvalidationBus {
 
   /**
    * (Re)subscribes on every connect, and flushes once Redis confirmed it: anything L1 took in
-   * before that could have missed a message. (ioredis re-subscribes on its own too, but tells
-   * nobody when it is done; a second SUBSCRIBE is harmless.)
+   * before that could have missed a message. (The L2 makes a single-node subscriber without
+   * ioredis's autoResubscribe, whose SUBSCRIBE tells nobody when it is done and has no handler;
+   * a cluster's re-subscribes on its own too, and a second SUBSCRIBE is harmless.)
    */
   private subscribe(): void {
     if (this.closed) return;

@@ -333,7 +333,10 @@ export class RedisL2 {
     return this.isCluster
       ? (this.client as Cluster).duplicate(undefined, { redisOptions: { ...(this.client as Cluster).options.redisOptions, connectionName } })
       // No command timeout and no retry limit: SUBSCRIBE waits for Redis however long it is away.
-      : (this.client as Redis).duplicate({ connectionName, commandTimeout: undefined, maxRetriesPerRequest: null });
+      // No autoResubscribe: the bus subscribes on every 'ready' itself and handles the answer;
+      // ioredis's own re-SUBSCRIBE has no handler, so a connection closed before its answer
+      // ("Connection is closed.") was an unhandled rejection, which ends a Node process.
+      : (this.client as Redis).duplicate({ connectionName, commandTimeout: undefined, maxRetriesPerRequest: null, autoResubscribe: false });
   }
 
   /** Stops a clear's background deletion, and closes the connection if the cache opened it. */

@@ -138,3 +138,21 @@ describe('Redis failures', () => {
     expect(env.logger.lines).toEqual([]);
   });
 });
+
+describe('the bus connection, cut', () => {
+  it('re-subscribes once per reconnect, its own handled SUBSCRIBE only (ioredis\'s unhandled one rejected "Connection is closed" when the cache closed before its answer)', async () => {
+    const s = await server();
+    const env = cacheOn(s.url, undefined, 5_000);
+    await subscribed(env);
+    const admin = new Redis(s.url);
+    cleanup.push(async () => { admin.disconnect(); });
+    const subscribes = async () => Number(/cmdstat_subscribe:calls=(\d+)/.exec(await admin.info('commandstats'))?.[1] ?? 0);
+    const before = await subscribes();
+    expect(Number(await admin.client('KILL', 'TYPE', 'pubsub'))).toBe(1);
+    // Flushes: once subscribed, once on the cut, once subscribed again.
+    await until(() => (env.observer.counts.get('bus:flush') ?? 0) >= 3, 'the bus to subscribe again');
+    // ioredis sends its own re-SUBSCRIBE at once on 'ready', the bus's one tick later on the same
+    // connection: once the bus's is answered, Redis has run (and counted) both.
+    expect(await subscribes()).toBe(before + 1);
+  });
+});
