@@ -12,17 +12,20 @@ import { shopMix } from './shop-traffic.js';
 const FIXTURE = fileURLToPath(new URL('./fixtures/shop.yaml', import.meta.url));
 let dir: string;
 
-async function cachegen(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI in process; `tty`: stderr says it is a terminal, as a user's shell's does. */
+async function cachegenOn(tty: boolean, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const io = {
     stdout: { write: (s: string) => ((stdout += s), true) } as unknown as NodeJS.WritableStream,
-    stderr: { write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream,
+    stderr: { isTTY: tty, write: (s: string) => ((stderr += s), true) } as unknown as NodeJS.WritableStream,
     cwd: dir,
   };
   const code = await main(args, io);
   return { code, stdout, stderr };
 }
+
+const cachegen = (...args: string[]) => cachegenOn(false, ...args);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cachegen-advise-cli-'));
@@ -36,8 +39,9 @@ afterAll(async () => {
 
 describe('cachegen advise', () => {
   it('prints a row per read with its advice, the L1 size, and writes the report with two charts', async () => {
-    const { code, stdout } = await cachegen('advise', '--log', 'access.log', '--spec', 'openapi.yaml', '--report', 'out');
+    const { code, stdout, stderr } = await cachegen('advise', '--log', 'access.log', '--spec', 'openapi.yaml', '--report', 'out');
     expect(code).toBe(0);
+    expect(stderr).toBe(''); // no progress bar where stderr is no terminal
     expect(stdout).toMatch(/^getArticle .* cache: ttl \d+ s.*tags article:\{id\}$/m);
     expect(stdout).toMatch(/^getCounter .* do not cache: write-heavy$/m);
     expect(stdout).toMatch(/^getHealth .* cached by the spec \(ttl 5 s\)$/m);
@@ -85,6 +89,16 @@ describe('cachegen advise', () => {
     expect(again.stdout).toMatch(/^getArticle .* cached by the spec/m);
     expect(again.stdout).toContain('--apply: no operation to annotate');
     expect(await readFile(join(dir, 'openapi.yaml'), 'utf8')).toBe(after);
+  }, 180_000);
+
+  it('draws a progress bar on a terminal\'s stderr, redrawn in place and erased at the end; stdout keeps the table', async () => {
+    const { code, stdout, stderr } = await cachegenOn(true, 'advise', '--log', 'access.log', '--spec', 'openapi.yaml', '--report', 'out-tty');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^getArticle /m);
+    const frames = stderr.split('\r').filter(Boolean);
+    expect(frames[0]).toMatch(/^pass 1\/3 profiling +\[[#.]{30}\] +\d+%$/);
+    for (const frame of frames.slice(0, -1)) expect(frame).toMatch(/^pass [1-3]\/3 [a-z ]+\[[#.]{30}\] +\d+%$/);
+    expect(frames.at(-1)).toBe('\u001b[K');
   }, 180_000);
 
   it('names what is wrong with the command line', async () => {
