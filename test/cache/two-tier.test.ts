@@ -10,14 +10,18 @@ const raw = new Redis(redisUrl);
 const open: Cache[] = [];
 const namespaces: string[] = [];
 
-/** Two instances of one fresh namespace, once their bus (if any) is subscribed: its first flush is behind them. */
+/**
+ * Two instances of one fresh namespace, once their bus (if any) is subscribed: its first flush is
+ * behind them. Commands time out after 5 s, not 250 ms: nothing here tests a timeout, and on a
+ * loaded machine a timed-out lease or write made an instance load or miss on its own.
+ */
 async function pair(options: Partial<CreateCacheOptions> = {}) {
   const namespace = uniqueNamespace('two-tier');
   namespaces.push(namespace);
   const clock = manualClock();
   const make = () => {
     const observer = countingObserver();
-    const cache = createCache({ namespace, clock: clock.now, observer, l1: { maxEntries: 10_000 }, l2: { redis: redisUrl }, ...options });
+    const cache = createCache({ namespace, clock: clock.now, observer, l1: { maxEntries: 10_000 }, l2: { redis: redisUrl, commandTimeoutMs: 5_000 }, ...options });
     open.push(cache);
     return { cache, observer };
   };

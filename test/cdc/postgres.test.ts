@@ -68,8 +68,10 @@ beforeAll(async () => {
   await db.query(`INSERT INTO ${table('products')} SELECT g, g % 10, 'p' || g FROM generate_series(1, 20) g`);
 
   const namespace = uniqueName('cdc');
-  a = createCache({ namespace, l2: { redis: inject('redisUrl') } });
-  b = createCache({ namespace, l2: { redis: inject('redisUrl') }, observer: watchB });
+  // Nothing here tests a Redis timeout: 5 s, so a loaded machine does not turn a write into a miss.
+  const l2 = { redis: inject('redisUrl'), commandTimeoutMs: 5_000 };
+  a = createCache({ namespace, l2 });
+  b = createCache({ namespace, l2, observer: watchB });
   listener = new PostgresCdcListener({
     url: inject('databaseUrl'), channel, tables: config.tables, invalidator: a,
     waitBeforeReconnect: () => reconnectGate, log: () => undefined,
