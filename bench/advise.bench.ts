@@ -66,7 +66,10 @@ async function childRss(log: string): Promise<void> {
   console.log(JSON.stringify({ lines: report.log.lines, bytes: statSync(log).size, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), wallSeconds: Math.round(wallSeconds * 10) / 10 }));
 }
 
+const loads = () => loadavg().map((l) => Math.round(l * 100) / 100);
+
 async function main(): Promise<void> {
+  const loadStart = loads();
   const work = mkdtempSync(join(tmpdir(), 'cachegen-bench-advise-'));
   try {
     const ir = buildIr(await loadSpec(SPEC));
@@ -78,7 +81,10 @@ async function main(): Promise<void> {
       logs.set(format, file);
       console.error(`wrote ${tally.lines} ${format} lines (${(statSync(file).size / 1e6).toFixed(0)} MB)`);
     }
-    await timed(ir, logs.get('json')!); // warm-up: JIT, module loads
+    // Warm-up (JIT, module loads) on a tenth of the traffic, so the timed runs are all steady.
+    const warm = join(work, 'warm.log');
+    await generateLog(warm, 'json', { seed: 6, rate: RATE, seconds: LINES / RATE / 10, mix: shopMix() });
+    await timed(ir, warm);
     const runs = new Map<string, Run[]>(formats.map((f) => [f, []]));
     for (let round = 0; round < ROUNDS; round++) {
       for (const format of round % 2 ? [...formats].reverse() : formats) {
@@ -106,7 +112,7 @@ async function main(): Promise<void> {
     console.error(`wrote ${BIG_LINES} combined lines (${(statSync(big).size / 1e6).toFixed(0)} MB) for the memory run`);
     const memory = [peakRss(logs.get('combined')!), peakRss(big)];
 
-    const result = { command: `LINES=${LINES} BIG_LINES=${BIG_LINES} ROUNDS=${ROUNDS} npm run bench:advise`, machine: machine(), loadavg: loadavg().map((l) => Math.round(l * 100) / 100), speed, memory };
+    const result = { command: `LINES=${LINES} BIG_LINES=${BIG_LINES} ROUNDS=${ROUNDS} npm run bench:advise`, machine: machine(), loadavg: { start: loadStart, end: loads() }, speed, memory };
     const markdown = [
       '# cachegen advise',
       '',
@@ -126,7 +132,7 @@ async function main(): Promise<void> {
         memory.map((m) => [m.lines.toLocaleString('en'), (m.bytes / 1e6).toFixed(0), m.peakRssMB, m.wallSeconds]),
       ),
       '',
-      `Machine: ${result.machine.cpus} × ${result.machine.cpu}, Node ${result.machine.node}, load average ${result.loadavg.join(' ')} at the end (shared: CPU time moves least).`,
+      `Machine: ${result.machine.cpus} × ${result.machine.cpu}, Node ${result.machine.node}; load average ${result.loadavg.start.join(' ')} at the start, ${result.loadavg.end.join(' ')} at the end. The machine is shared: with a load above its 2 cores, wall time stretches and CPU time (advise is single-threaded) is what it would take on an idle machine.`,
     ].join('\n');
     const written = writeReport('advise', result, markdown);
     console.log(markdown);
