@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CacheResult, GetOrSetOptions } from '../cache/index.js';
 import type { CachePolicy } from '../http/policy.js';
 import { cacheControl, cacheStatus, ifNoneMatch, strongEtag, surrogateKeys, varyHeader } from '../http/index.js';
-import { AUTHORIZATION_SOURCE, createRestKeyer, type IdentitySource, type RestKeyer, type RestKeyInput } from '../keys/index.js';
+import { AUTHORIZATION_SOURCE, createQueryFilter, createRestKeyer, type IdentitySource, type QueryFilter, type RestKeyer, type RestKeyInput } from '../keys/index.js';
 import { readsResponse, renderTags, type TagSources, type TagTemplateSpec } from '../tags/index.js';
 import { contentTypeHeader, resultOf, serializeBody, type AnyHandler, type HandlerRequest } from './handler.js';
 import type { OperationSpec } from './operation.js';
@@ -40,6 +40,8 @@ interface CachedRoute {
   identify: ((request: FastifyRequest) => unknown) | undefined;
   headers: RouteHeaders;
   coverage: KeyCoverage;
+  /** The query parameters the key holds (the policy's allow- or ignore-list, and identity parameters); undefined: all of them. */
+  keyedQuery: QueryFilter | undefined;
   requestTemplates: TagTemplateSpec[];
   responseTemplates: TagTemplateSpec[];
   fetchOptions: GetOrSetOptions<PreparedResponse>;
@@ -109,6 +111,7 @@ function cachedRouteOf(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
     op, handler, cache: options.cache, keyer, identify, bypass,
     headers: routeHeaders(op, policy, identityHeaders, options.surrogateKeys === true),
     coverage: { shared: !isPrivate, headers: new Set([...policy.vary, ...identityHeaders].map((name) => name.toLowerCase())) },
+    keyedQuery: keyedQueryOf(policy, isPrivate ? sources : []),
     requestTemplates: templates.filter((t) => !readsResponse(t)),
     responseTemplates: templates.filter(readsResponse),
     // Every tag, request-derived ones included, is rendered by the loader and handed over through
@@ -123,6 +126,14 @@ function cachedRouteOf(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
     hitTtl: NaN,
     hitStatus: '',
   };
+}
+
+/** The policy's query filter, widened to the query parameters a private route's identity is read from. */
+function keyedQueryOf(policy: CachePolicy, sources: readonly IdentitySource[]): QueryFilter | undefined {
+  const filter = createQueryFilter(policy.key);
+  const identity = new Set(sources.filter((s) => s.in === 'query').map((s) => s.name));
+  if (filter === undefined || identity.size === 0) return filter;
+  return (name) => identity.has(name) || filter(name);
 }
 
 /** The request headers a private answer varies on: those its identity is read from (and, with `identify`, both usual carriers). */
@@ -225,9 +236,10 @@ async function load(route: CachedRoute, request: FastifyRequest, reply: FastifyR
 
 /**
  * What the handler of a stored answer sees: the request as keyed. Of the headers, only those the
- * key is built from (vary, and on a private route those carrying the identity): an answer built
- * from `Host`, `X-Forwarded-*`, `Accept` or a cookie the key leaves out could otherwise be stored
- * and served to requests that never sent them.
+ * key is built from (vary, and on a private route those carrying the identity); of the query,
+ * only the parameters the key holds. An answer built from `Host`, `X-Forwarded-*`, `Accept`, a
+ * cookie or a query parameter the key leaves out could otherwise be stored and served to
+ * requests that never sent them.
  */
 function keyedRequestOf(route: CachedRoute, request: FastifyRequest): HandlerRequest {
   const all = request.headers;
@@ -236,7 +248,14 @@ function keyedRequestOf(route: CachedRoute, request: FastifyRequest): HandlerReq
     const value = all[name];
     if (value !== undefined) headers[name] = value;
   }
-  return { params: request.params, query: request.query, headers, body: request.body };
+  let query = request.query;
+  const keyed = route.keyedQuery;
+  if (keyed !== undefined && typeof query === 'object' && query !== null) {
+    const kept: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(query)) if (keyed(name)) kept[name] = value;
+    query = kept;
+  }
+  return { params: request.params, query, headers, body: request.body };
 }
 
 /** The handler's headers as an entry keeps them: lower-case names, its Vary merged with the route's (whyNotStored checked it is covered). */

@@ -22,8 +22,12 @@ export interface GraphqlCacheOptions {
   staleIfError?: number;
   /** public: one entry for every caller; private: one per caller identity (never in Redis). Default public. */
   scope?: 'public' | 'private';
-  /** The caller's identity for private scope (e.g. a user id); wins over `secret`. */
-  identify?: (request: FastifyRequest) => string | undefined;
+  /**
+   * The caller's identity for private scope (e.g. a user id); wins over `secret`. May return a
+   * Promise. undefined: anonymous (the Authorization HMAC keys it when `secret` is set); anything
+   * else that is not a non-empty string, or a throw: the query is executed uncached.
+   */
+  identify?: (request: FastifyRequest) => string | undefined | Promise<string | undefined>;
   /** HMAC secret for identities taken from the Authorization header (private scope). */
   secret?: string;
   /** Tags for invalidation, from the request and the result (e.g. `user:${variables.id}`). */
@@ -44,9 +48,17 @@ export function graphqlCacheHandler(options: GraphqlCacheOptions): (request: Fas
   const digest = scope === 'private' && options.secret ? createIdentityDigest(options.secret) : undefined;
   const name = options.name ?? 'cachegen';
 
-  const identityOf = (request: FastifyRequest): string | undefined => {
-    const id = options.identify?.(request);
-    if (id !== undefined && id !== '') return 'i' + encodeURIComponent(id);
+  /** The key's identity part; undefined: no identity (a throw, or an answer that is neither a non-empty string nor undefined, included). */
+  const identityOf = async (request: FastifyRequest): Promise<string | undefined> => {
+    let id: unknown;
+    try {
+      id = await options.identify?.(request);
+    } catch {
+      return undefined;
+    }
+    // Never String(id): every caller whose identify gave an object would share `[object Object]`.
+    if (typeof id === 'string' && id !== '') return 'i' + encodeURIComponent(id);
+    if (id !== undefined) return undefined;
     const authorization = digest ? readHeader(request.headers, 'authorization') : undefined;
     return authorization ? 'a' + digest!(authorization) : undefined;
   };
@@ -74,7 +86,7 @@ export function graphqlCacheHandler(options: GraphqlCacheOptions): (request: Fas
       return bypass('invalid-document');
     }
     if (scope === 'private') {
-      const identity = identityOf(request);
+      const identity = await identityOf(request);
       if (identity === undefined) return bypass('no-identity');
       key += '|u:' + identity;
     }

@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCache, type Cache } from '@cachegen/runtime';
 import { cloudflare, fastly } from '@cachegen/runtime/edge';
+import { graphqlCache } from '@cachegen/runtime/graphql';
 import { registerOperations, reply, type OperationSpec, type RoutesOptions } from '@cachegen/runtime/fastify';
 import type { IdentitySource } from '@cachegen/runtime';
 import { recordingServer } from '../edge/recorder.js';
@@ -257,6 +258,17 @@ describe('request path: what else a request or a handler could make the cache ke
     expect(JSON.parse(honest.text)).toEqual({ seen: { 'accept-language': 'de' } });
   });
 
+  it('query parameters the key leaves out never reach the handler of a stored answer', async () => {
+    const op = operation('search', policy({ key: { query: ['category'] } }));
+    const s = await serve(op, (request) => ({ seen: (request as unknown as { query: unknown }).query }));
+    const first = await fetch(`${s.url}?category=books&page=7&debug=1`);
+    expect(await first.json()).toEqual({ seen: { category: 'books' } });
+    const second = await fetch(`${s.url}?category=books&page=2`);
+    expect(second.headers.get('cache-status')).toMatch(/hit/);
+    expect(await second.json()).toEqual({ seen: { category: 'books' } });
+    expect(s.calls()).toBe(1);
+  });
+
   it('a header in vary reaches the handler and the key: one entry per Host', async () => {
     const s = await serve(operation('perHost', policy({ vary: ['host'] })), ({ headers }) => ({ host: headers.host }));
     const withHost = (host: string) => new Promise<string>((resolve, reject) => {
@@ -284,4 +296,43 @@ describe('request path: what else a request or a handler could make the cache ke
     expect(headHit.headers.get('content-length')).toBe(String(Buffer.byteLength(get.text)));
     expect(s.calls()).toBe(1);
   });
+});
+
+describe('#11.11 GraphQL: identify() returning a Promise or a non-string', () => {
+  async function graphqlServer(identify: (request: FastifyRequest) => unknown) {
+    const cache = createCache({ namespace: 'adv-request-graphql', logger: { warn() {} } });
+    const app = Fastify();
+    closers.push(() => app.close(), () => cache.close());
+    let executions = 0;
+    await app.register(graphqlCache, {
+      cache, ttl: 60, scope: 'private', identify: identify as never,
+      execute: async (_query, request) => { executions++; return { data: { me: request.headers['x-user'] ?? null } }; },
+    });
+    const url = (await app.listen({ port: 0, host: '127.0.0.1' })) + '/graphql';
+    const ask = async (user: string) => {
+      const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': user }, body: JSON.stringify({ query: '{ me }' }) });
+      return { status: r.status, body: await r.json() as { data: { me: string } } };
+    };
+    return { ask, executions: () => executions };
+  }
+
+  it('a Promise is awaited: each caller gets their own result', async () => {
+    const g = await graphqlServer(async (request) => request.headers['x-user']);
+    expect((await g.ask('alice')).body.data.me).toBe('alice');
+    expect((await g.ask('bob')).body.data.me).toBe('bob');
+    expect((await g.ask('alice')).body.data.me).toBe('alice');
+    expect(g.executions()).toBe(2);
+  });
+
+  for (const [what, identify] of [['an object', () => ({ id: 1 })], ['a throw', () => { throw new Error('no session'); }]] as const) {
+    it(`${what}: executed uncached, never shared`, async () => {
+      const g = await graphqlServer(identify);
+      for (const user of ['alice', 'bob']) {
+        const r = await g.ask(user);
+        expect(r.status).toBe(200);
+        expect(r.body.data.me).toBe(user);
+      }
+      expect(g.executions()).toBe(2);
+    });
+  }
 });
