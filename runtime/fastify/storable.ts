@@ -2,7 +2,8 @@
  * Whether a cached route may store what its handler answered. The spec says how an operation
  * is cached; the handler's own answer can only narrow that (docs/security.md, guarantee 4): a
  * status other than a complete answer, `Set-Cookie`, `Cache-Control: no-store`/`no-cache`
- * (`private` on a public route), a `Vary` the key does not cover, or a header Node cannot send
+ * (`private` on a public route; one without `private` on a private route, which would widen
+ * it), a `Vary` the key does not cover, or a header Node cannot send
  * (stored, it would fail every hit) keep the answer to its own request.
  */
 import { validateHeaderName, validateHeaderValue } from 'node:http';
@@ -34,6 +35,8 @@ export function whyNotStored(status: number, headers: Record<string, string | st
       if (directives.noStore) return 'no-store';
       if (directives.noCache !== undefined) return 'no-cache';
       if (key.shared && directives.private !== undefined) return 'private';
+      // Sent as it is, a Cache-Control without `private` would let a shared cache keep one caller's answer.
+      if (!key.shared && directives.private === undefined) return 'not private on a private route';
     } else if (lower === 'vary') {
       for (const field of fieldNames(text)) if (!key.headers.has(field)) return `vary ${field}`;
     }

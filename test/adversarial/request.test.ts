@@ -196,6 +196,14 @@ describe('#11.15 a handler\'s own Cache-Control and Vary win', () => {
     expect(s.calls()).toBe(1);
   });
 
+  it('a Cache-Control without private on a private route is not stored, nor sent as it is', async () => {
+    const s = await serve(operation('widened', policy({ scope: 'private' })), ({ headers }) => reply(200, { who: headers.authorization }, { 'cache-control': 'public, max-age=600' }), { secret: SECRET });
+    const first = await s.get({ authorization: 'Bearer a' });
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    await s.get({ authorization: 'Bearer a' });
+    expect(s.calls()).toBe(2);
+  });
+
   it('private on a private route is stored per identity', async () => {
     const s = await serve(operation('privatePrivate', policy({ scope: 'private' })), ({ headers }) => reply(200, { who: headers.authorization }, { 'cache-control': 'private, max-age=5' }), { secret: SECRET });
     await s.get({ authorization: 'Bearer a' });
