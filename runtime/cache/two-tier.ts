@@ -67,6 +67,8 @@ interface Load<T> extends StoreTarget<T> {
   token: string | undefined;
   /** What may be served instead when the loader fails or is slow. */
   fallback: Fallback | undefined;
+  /** The promise callers of the key share while this load runs (in `flights`). */
+  flight?: Promise<CacheResult<T>>;
 }
 
 /** Thrown (to the caller, when no stale value can stand in) by a loader that outlived its hard timeout. */
@@ -277,10 +279,9 @@ class TwoTierCache implements Cache {
     }
     let flight = this.flights.get(key) as Promise<CacheResult<T>> | undefined;
     if (!flight) {
-      flight = this.resolve(this.newLoad(key, loader, options, 'foreground', fallback));
+      const load = this.newLoad(key, loader, options, 'foreground', fallback);
+      load.flight = flight = this.resolve(load);
       this.flights.set(key, flight);
-      const done = () => { if (this.flights.get(key) === flight) this.flights.delete(key); };
-      flight.then(done, done);
     }
     return flight;
   }
@@ -292,13 +293,20 @@ class TwoTierCache implements Cache {
     };
   }
 
-  /** L1 missed (or held only an error-window value): L2 if it can answer, else the loader. */
+  /**
+   * L1 missed (or held only an error-window value): L2 if it can answer, else the loader. Leaves
+   * `flights` once settled (always after an await, so after lookupOrLoad registered it there).
+   */
   private async resolve<T>(load: Load<T>): Promise<CacheResult<T>> {
-    if (this.sharesL2(load.options)) {
-      const answered = await this.readL2(load);
-      if (answered) return answered;
+    try {
+      if (this.sharesL2(load.options)) {
+        const answered = await this.readL2(load);
+        if (answered) return answered;
+      }
+      return await this.load(load);
+    } finally {
+      if (this.flights.get(load.key) === load.flight) this.flights.delete(load.key);
     }
-    return this.load(load);
   }
 
   /**
