@@ -9,6 +9,8 @@
  *   l1         the catalog as `startCatalog` runs it: L1, Prometheus observer
  *   l1-redis   the same with Redis (L2 and the invalidation bus): REDIS_URL
  *   constant   a hand-written Fastify route sending HEADLINE_BODY (base64) as a constant Buffer
+ *   constant-headers  the same with the four headers a cached answer carries (Age, Cache-Status,
+ *              Cache-Control, ETag): what sending them costs by itself
  */
 import Fastify from 'fastify';
 import type { RouteCache } from '@cachegen/runtime/fastify';
@@ -47,8 +49,17 @@ async function start(variant: string): Promise<{ url: string; close(): Promise<v
       });
       return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
     }
+    case 'constant-headers': {
+      const body = Buffer.from(process.env.HEADLINE_BODY ?? '', 'base64');
+      const app = Fastify({ logger: false });
+      app.get('/products/:id', (_request, reply) => {
+        reply.header('age', '21').header('cache-status', 'cachegen; hit; ttl=579').header('cache-control', 'public, max-age=600')
+          .header('etag', '"yDbI2bYcWLWSAfpuyDT5WV"').header('content-type', 'application/json; charset=utf-8').send(body);
+      });
+      return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
+    }
     default:
-      throw new Error(`headline-server: unknown variant "${variant}" (uncached | l1 | l1-redis | constant)`);
+      throw new Error(`headline-server: unknown variant "${variant}" (uncached | l1 | l1-redis | constant | constant-headers)`);
   }
 }
 
