@@ -17,7 +17,7 @@ export { parseExposition, type Exposition, type ExpositionSample } from './ops/e
 export { summarizeEndpoints, histogramQuantile, formatSeconds, type EndpointSummary } from './ops/top-table.js';
 export type { GenerateTarget, GenerateResult };
 
-/** Writes the generated files whose bytes changed and the absent handler stubs (loads the emitters, and ts-morph, only when called). */
+/** Writes the generated files whose bytes changed and the absent handler stubs (loads the emitters, and openapi-typescript, only when called). */
 export async function generate(target: GenerateTarget): Promise<GenerateResult> {
   const emit = await import('./emit/generate.js');
   return emit.generate(target);

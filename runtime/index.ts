@@ -11,3 +11,4 @@ export * from './tags/index.js';
 export * from './http/index.js';
 export * from './metrics/index.js';
 export * from './client/index.js';
+export * from './operations/index.js';

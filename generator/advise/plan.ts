@@ -6,7 +6,7 @@
  */
 import { createRestKeyer, parseTagTemplate, strongEtag, type CachePolicy, type RestKeyer, type TagTemplateSpec } from '@cachegen/runtime';
 import { encodePrepared } from '@cachegen/runtime/fastify';
-import { operationSpec } from '../emit/route-table.js';
+import { successContentType } from '../emit/operation-shape.js';
 import { effectivePolicy } from '../ir/policy.js';
 
 import type { IrDocument, IrOperation } from '../ir/types.js';
@@ -104,7 +104,7 @@ function suggestedTags(read: IrOperation, writes: IrOperation[]): string[] {
 
 /** Bytes the runtime's prepared response adds to a body in L1 (status, content type, ETag; no tags). */
 function headBytes(op: IrOperation): number {
-  const media = operationSpec(op).contentType;
+  const media = successContentType(op);
   const contentType = media.includes('json') && !media.includes('charset') ? `${media}; charset=utf-8` : media;
   return encodePrepared({ status: 200, body: Buffer.alloc(0), contentType, etag: strongEtag(''), headers: {}, storable: true, tags: [] }).byteLength;
 }

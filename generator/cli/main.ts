@@ -1,6 +1,6 @@
 /**
  * The cachegen command line. Each command lives in its own module under ./commands and is
- * loaded only when used, so `cachegen lint` never loads ts-morph and `cachegen top` no spec tools.
+ * loaded only when used, so `cachegen lint` never loads the emitters and `cachegen top` no spec tools.
  */
 export interface CommandIO {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };

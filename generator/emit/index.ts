@@ -1,13 +1,13 @@
 /**
- * The emitters: IR in, generated files out (types.ts, server.ts, client.ts, index.ts).
- * Pure: the same IR and options give the same bytes.
+ * The emitters: IR in, generated files out (types.ts, operations.ts, server.ts, client.ts,
+ * index.ts), all through one printer (printer.ts). Pure: the same IR and options give the same bytes.
  */
 import type { Emit, EmitOptions, GeneratedFile } from './types.js';
 import type { IrDocument } from '../ir/types.js';
 import { emitClient } from './client-file.js';
 import { emitIndex } from './index-file.js';
+import { emitOperations } from './operations-file.js';
 import { emitServer } from './server-file.js';
-import { createEmitProject } from './source-file.js';
 import { emitTypes } from './types-file.js';
 
 export type { Emit, EmitOptions, GeneratedFile } from './types.js';
@@ -19,12 +19,11 @@ export const DEFAULT_RUNTIME_IMPORT = '@cachegen/runtime';
 /** Every generated file for one spec, sorted by path. */
 export const emit: Emit = async (ir: IrDocument, options: EmitOptions = {}): Promise<GeneratedFile[]> => {
   const runtimeImport = options.runtimeImport ?? DEFAULT_RUNTIME_IMPORT;
-  const project = createEmitProject();
-  const files: GeneratedFile[] = [
+  return [
     { path: 'client.ts', contents: emitClient(ir, runtimeImport) },
     { path: 'index.ts', contents: emitIndex(ir) },
-    { path: 'server.ts', contents: emitServer(project, ir, runtimeImport) },
+    { path: 'operations.ts', contents: emitOperations(ir, runtimeImport) },
+    { path: 'server.ts', contents: emitServer(ir, runtimeImport) },
     { path: 'types.ts', contents: await emitTypes(ir) },
   ];
-  return files;
 };

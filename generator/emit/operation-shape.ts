@@ -1,10 +1,11 @@
 /**
  * Facts about one IR operation that several emitters need: its success response, its media
- * types, and the TypeScript types of its request parts as indexed accesses into the
- * openapi-typescript `operations` interface.
+ * types, and its named types (`GetProductRequest`, `GetProductResponse`, `GetProductHandler`)
+ * with what they stand for in the openapi-typescript `operations` interface of types.ts.
  */
 import type { IrOperation, IrResponse } from '../ir/types.js';
-import { quote } from './source-file.js';
+import { pascalCase } from '../ir/names.js';
+import { quote } from './printer.js';
 
 const JSON_MEDIA = /^application\/(.+\+)?json$/;
 
@@ -28,63 +29,92 @@ export function mediaTypeOf(content: Record<string, unknown> | undefined): strin
   return types.find((t) => JSON_MEDIA.test(t)) ?? types[0];
 }
 
+/** The media type of the success response (`application/json` when the spec names none). */
+export function successContentType(op: IrOperation): string {
+  return mediaTypeOf(successResponse(op)?.content) ?? 'application/json';
+}
+
 /** True for JSON media types (`application/json`, `application/problem+json`). */
 export function isJsonMedia(type: string | undefined): boolean {
   return type !== undefined && JSON_MEDIA.test(type);
 }
 
-/** The operation's type in types.ts, where every operation is listed under its name (see types-file.ts). */
-function opRef(op: IrOperation): string {
-  return `operations[${quote(op.name)}]`;
+/** Every operation the generated files serve and call (TRACE is not something Fastify routes). */
+export function servedOperations(ops: readonly IrOperation[]): IrOperation[] {
+  return ops.filter((op) => op.method !== 'trace');
 }
 
-/** The types.ts interfaces the generated types of these operations refer to (`operations`, or none). */
-export function typeRoots(ops: readonly IrOperation[]): string[] {
-  const refers = ops.some((op) => {
-    const t = requestTypes(op);
-    return [t.path, t.query, t.header, t.body, successBodyType(op)].some((type) => type?.includes('operations['));
-  });
-  return refers ? ['operations'] : [];
+/** One field of an operation's request type: `path`, `query`, `headers` or `body`. */
+export interface RequestField {
+  name: 'path' | 'query' | 'headers' | 'body';
+  optional: boolean;
+  type: string;
+}
+
+/** The names and definitions of an operation's types. */
+export interface OperationTypes {
+  /** `GetProductRequest`, or undefined when the operation declares no parameter and no body. */
+  request?: string;
+  fields: RequestField[];
+  /** `GetProductResponse`, or `void` when the success response has no body. */
+  response: string;
+  /** What the response type stands for; undefined with `void`. */
+  responseType?: string;
+  /** `GetProductHandler`. */
+  handler: string;
+}
+
+/** The operation's entry in types.ts, where every operation is listed under its name (see types-file.ts). */
+function opRef(op: IrOperation): string {
+  return `operations[${quote(op.name)}]`;
 }
 
 function statusIndex(status: string): string {
   return /^\d+$/.test(status) ? status : quote(status);
 }
 
-/** TypeScript type of the success body (`void` when there is none). */
-export function successBodyType(op: IrOperation): string {
+function responseType(op: IrOperation): string | undefined {
   const response = successResponse(op);
   const media = mediaTypeOf(response?.content);
-  if (!response || !media) return 'void';
+  if (!response || !media) return undefined;
   if (!isJsonMedia(media)) return 'string | Buffer';
   return `${opRef(op)}['responses'][${statusIndex(response.status)}]['content'][${quote(media)}]`;
 }
 
-function hasParams(op: IrOperation, where: 'path' | 'query' | 'header'): boolean {
-  return op.parameters.some((p) => p.in === where);
-}
-
-/** TypeScript types of the request parts, for handlers and client methods. */
-export function requestTypes(op: IrOperation): { path?: string; query?: string; header?: string; body?: string; bodyRequired: boolean } {
+function requestFields(op: IrOperation): RequestField[] {
+  const fields: RequestField[] = [];
   const parameters = `${opRef(op)}['parameters']`;
-  const out: { path?: string; query?: string; header?: string; body?: string; bodyRequired: boolean } = { bodyRequired: false };
-  if (hasParams(op, 'path')) out.path = `NonNullable<${parameters}['path']>`;
-  if (hasParams(op, 'query')) out.query = `NonNullable<${parameters}['query']>`;
-  if (hasParams(op, 'header')) out.header = `NonNullable<${parameters}['header']>`;
+  for (const [where, name] of [['path', 'path'], ['query', 'query'], ['header', 'headers']] as const) {
+    const declared = op.parameters.filter((p) => p.in === where);
+    if (declared.length === 0) continue;
+    // openapi-typescript marks the group optional when no parameter in it is required.
+    const optional = where !== 'path' && !declared.some((p) => p.required);
+    fields.push({ name, optional, type: `${parameters}['${where}']` });
+  }
   const media = mediaTypeOf(op.requestBody?.content);
   if (op.requestBody && media) {
-    out.body = isJsonMedia(media) ? `NonNullable<${opRef(op)}['requestBody']>['content'][${quote(media)}]` : 'string | Buffer';
-    out.bodyRequired = op.requestBody.required;
+    const optional = !op.requestBody.required;
+    const body = optional ? `NonNullable<${opRef(op)}['requestBody']>` : `${opRef(op)}['requestBody']`;
+    fields.push({ name: 'body', optional, type: isJsonMedia(media) ? `${body}['content'][${quote(media)}]` : 'string | Buffer' });
   }
-  return out;
+  return fields;
 }
 
-/** `/products/{id}` → `/products/:id` (Fastify's form). */
-export function fastifyUrl(path: string): string {
-  return path.replace(/\{([^}]+)\}/g, ':$1');
+/** The operation's named types. */
+export function operationTypes(op: IrOperation): OperationTypes {
+  const base = pascalCase(op.name);
+  const fields = requestFields(op);
+  const type = responseType(op);
+  return {
+    ...(fields.length > 0 ? { request: `${base}Request` } : {}),
+    fields,
+    response: type ? `${base}Response` : 'void',
+    ...(type ? { responseType: type } : {}),
+    handler: `${base}Handler`,
+  };
 }
 
-/** True for methods that change state and may carry `x-cache-invalidates`. */
-export function isMutation(op: IrOperation): boolean {
-  return op.method === 'post' || op.method === 'put' || op.method === 'patch' || op.method === 'delete';
+/** A request type's argument is optional when none of its fields is required. */
+export function requestIsOptional(types: OperationTypes): boolean {
+  return types.fields.every((f) => f.optional);
 }

@@ -1,12 +1,13 @@
 /**
- * The data half of server.ts: the route table (`OperationSpec[]`) and the shared schemas,
- * built from the IR. Plain JSON, so the emitter prints it and the runtime interprets it.
+ * The server's data beside the operation table: each operation's route schemas (what Fastify
+ * validates and serializes) and the component schemas they share. Plain JSON, so the emitter
+ * prints it and the runtime interprets it.
  */
-import type { IrDocument, IrOperation, JsonSchema, TagTemplate } from '../ir/types.js';
-import type { TagTemplateSpec } from '@cachegen/runtime';
-import type { OperationSpec, RouteMethod, RouteSchemas } from '@cachegen/runtime/fastify';
+import type { IrDocument, IrOperation, JsonSchema } from '../ir/types.js';
+import { operationSpecs, type OperationSpec, type RouteSchemas } from '@cachegen/runtime/fastify';
 import { sharedSchemaId, toFastifySchema } from './json-schema.js';
-import { fastifyUrl, isJsonMedia, mediaTypeOf, successResponse, successStatus } from './operation-shape.js';
+import { operationEntry } from './operations-file.js';
+import { isJsonMedia, mediaTypeOf, servedOperations } from './operation-shape.js';
 
 function objectSchema(op: IrOperation, where: 'path' | 'query' | 'header'): JsonSchema | undefined {
   const params = op.parameters.filter((p) => p.in === where);
@@ -20,7 +21,8 @@ function objectSchema(op: IrOperation, where: 'path' | 'query' | 'header'): Json
   };
 }
 
-function routeSchemas(op: IrOperation): RouteSchemas {
+/** The Fastify route schemas of one operation. */
+export function routeSchemas(op: IrOperation): RouteSchemas {
   const schema: RouteSchemas = {};
   const params = objectSchema(op, 'path');
   const querystring = objectSchema(op, 'query');
@@ -42,29 +44,11 @@ function routeSchemas(op: IrOperation): RouteSchemas {
   return schema;
 }
 
-function tagSpec(t: TagTemplate): TagTemplateSpec {
-  return { source: t.source, parts: t.parts };
-}
-
-/** One route-table entry for an operation. */
-export function operationSpec(op: IrOperation): OperationSpec {
-  const media = mediaTypeOf(successResponse(op)?.content) ?? 'application/json';
-  const spec: OperationSpec = {
-    operationId: op.name,
-    method: op.method.toUpperCase() as RouteMethod,
-    url: fastifyUrl(op.path),
-    schema: routeSchemas(op),
-    successStatus: successStatus(op),
-    contentType: media,
-    invalidates: op.invalidates.map(tagSpec),
-  };
-  if (op.cache) spec.cache = { policy: op.cache.policy, tags: op.cache.tags.map(tagSpec), identity: op.identity };
-  return spec;
-}
-
-/** Every operation the server registers (TRACE is not something Fastify routes), in spec order. */
+/** The route table a generated server.ts builds when it loads, built from the IR (for tests and tools). */
 export function routeTable(ir: IrDocument): OperationSpec[] {
-  return ir.operations.filter((op) => op.method !== 'trace').map(operationSpec);
+  const operations = servedOperations(ir.operations);
+  const table = Object.fromEntries(operations.map((op) => [op.name, operationEntry(op)]));
+  return operationSpecs(table, Object.fromEntries(operations.map((op) => [op.name, routeSchemas(op)])));
 }
 
 /** Component schemas as Fastify shared schemas, sorted by name. */

@@ -1,77 +1,64 @@
 /**
- * server.ts: the `Handlers` interface (one typed method per operationId), the route table,
- * and a default-exported Fastify plugin: `app.register(routes, { handlers })`.
+ * server.ts: one named handler type per operation (`GetProductHandler`), the `Handlers`
+ * interface, the route schemas, and a default-exported Fastify plugin:
+ * `app.register(routes, { handlers })` (the cache is `app.cache`).
  */
-import { StructureKind, type Project, type StatementStructures } from 'ts-morph';
 import type { IrDocument, IrOperation } from '../ir/types.js';
-import { doNotEditHeader } from './header.js';
-import { requestTypes, successBodyType, typeRoots } from './operation-shape.js';
-import { routeTable, sharedSchemas } from './route-table.js';
-import { codeLiteral, commentText, printFile } from './source-file.js';
+import { operationTypes, servedOperations } from './operation-shape.js';
+import { routeSchemas, sharedSchemas } from './route-table.js';
+import { codeLiteral, docComment, LINE_WIDTH, printFile, propertyKey, type Import } from './printer.js';
 
-function handlerDoc(op: IrOperation): string {
+function handlerDoc(op: IrOperation): string[] {
   const lines = [`${op.method.toUpperCase()} ${op.path}${op.summary ? `: ${op.summary}` : ''}`];
   const p = op.cache?.policy;
   if (p?.sensitive) lines.push('Never cached (x-cache sensitive).');
   else if (p) lines.push(`Cached: ttl ${p.ttl}s${p.swr ? `, swr ${p.swr}s` : ''}, ${p.scope}${p.tags.length ? `, tags ${p.tags.join(' ')}` : ''}.`);
   if (op.invalidates.length > 0) lines.push(`Invalidates ${op.invalidates.map((t) => t.source).join(' ')} after success.`);
-  return lines.map(commentText).join('\n');
+  return lines;
 }
 
-function handlerSignature(op: IrOperation): string {
-  const t = requestTypes(op);
-  const params = t.path ?? 'Record<string, never>';
-  const query = t.query ?? 'Record<string, never>';
-  const headers = t.header ? `${t.header} & IncomingHeaders` : 'IncomingHeaders';
-  const body = t.body ? (t.bodyRequired ? t.body : `${t.body} | undefined`) : 'undefined';
-  const result = successBodyType(op);
-  return `(request: HandlerRequest<${params}, ${query}, ${headers}, ${body}>) => Promise<${result} | HandlerReply>`;
+function handlerType(op: IrOperation): string {
+  const types = operationTypes(op);
+  const args = `${types.request ?? 'NoParameters'}, ${types.response}`;
+  const line = `export type ${types.handler} = Handler<${args}>;`;
+  const type = line.length <= LINE_WIDTH ? line : `export type ${types.handler} = Handler<\n  ${args.replace(', ', ',\n  ')}\n>;`;
+  return `${docComment(handlerDoc(op))}\n${type}`;
 }
 
-/** Adds server.ts to the project and returns its text. */
-export function emitServer(project: Project, ir: IrDocument, runtimeImport: string): string {
-  const operations = ir.operations.filter((op) => op.method !== 'trace');
-  const roots = typeRoots(operations);
-  const statements: Array<string | StatementStructures> = [
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'fastify', isTypeOnly: true, namedImports: ['FastifyPluginAsync'] },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'node:http', isTypeOnly: true, namedImports: ['IncomingHttpHeaders'] },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: `${runtimeImport}/fastify`, namedImports: ['routesPlugin'] },
-    {
-      kind: StructureKind.ImportDeclaration,
-      moduleSpecifier: `${runtimeImport}/fastify`,
-      isTypeOnly: true,
-      namedImports: ['HandlerReply', 'HandlerRequest', 'OperationSpec', 'RoutesPluginOptions', 'SharedSchemas'],
-    },
+/** The text of server.ts. */
+export function emitServer(ir: IrDocument, runtimeImport: string): string {
+  const operations = servedOperations(ir.operations);
+  const named = operations.map(operationTypes);
+  const typeNames = named.flatMap((t) => [t.request, t.response]).filter((n): n is string => !!n && n !== 'void');
+  const runtimeTypes = ['Handler', ...(named.some((t) => !t.request) ? ['NoParameters'] : []), 'RouteSchemaTable', 'RoutesPluginOptions', 'SharedSchemas'];
+  const imports: Import[] = [
+    { from: 'fastify', names: ['FastifyPluginAsync'], typeOnly: true },
+    { from: `${runtimeImport}/fastify`, names: ['operationSpecs', 'routesPlugin'] },
+    { from: `${runtimeImport}/fastify`, names: runtimeTypes, typeOnly: true },
+    { from: './operations.js', names: ['operationTable'] },
+    { from: './types.js', names: typeNames, typeOnly: true },
   ];
-  if (roots.length > 0) statements.push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './types.js', isTypeOnly: true, namedImports: roots });
-  statements.push(
-    { kind: StructureKind.TypeAlias, name: 'IncomingHeaders', type: 'IncomingHttpHeaders', docs: ['Request headers as Node gives them (lower-case names).'] },
-    {
-      kind: StructureKind.Interface,
-      name: 'Handlers',
-      isExported: true,
-      docs: ['Your implementation of the API: one function per operationId. Return the body, or `reply(status, body, headers)`.'],
-      properties: operations.map((op) => ({ name: op.name, type: handlerSignature(op), docs: [handlerDoc(op)] })),
-    },
-  );
-  const file = project.createSourceFile('server.ts', { statements }, { overwrite: true });
-  // The data is printed by codeLiteral and appended as text: parsing a megabyte of literals
-  // through ts-morph would only cost time (seconds for 1,000 operations) and change nothing.
-  const data = [
-    '',
-    '/** Options of the routes plugin: your handlers and the cache (see RoutesPluginOptions for the rest). */',
-    'export type Options = RoutesPluginOptions<Handlers>;',
-    '',
-    '/** Component schemas, registered as Fastify shared schemas (`$ref: "Name#"`). */',
-    `export const schemas: SharedSchemas = ${codeLiteral(sharedSchemas(ir))};`,
-    '',
-    '/** Every operation of the spec: method, URL, schemas and cache policy. */',
-    `export const operationTable: readonly OperationSpec[] = ${codeLiteral(routeTable(ir))};`,
-    '',
-    '/** Registers every operation: `app.register(routes, { handlers })`; the cache is `app.cache`. */',
-    'const routes: FastifyPluginAsync<Options> = routesPlugin<Handlers>(operationTable, schemas);',
-    '',
-    'export default routes;',
+  const handlers = [
+    '/** Your implementation of the API: one function per operation, returning the body or `reply(…)`. */',
+    'export interface Handlers {',
+    ...operations.map((op, i) => `  ${propertyKey(op.name)}: ${named[i]!.handler};`),
+    '}',
   ].join('\n');
-  return printFile(file, doNotEditHeader(ir)) + data + '\n';
+  const schemasStart = 'export const schemas: SharedSchemas = ';
+  const routesStart = 'const routeSchemas: RouteSchemaTable = ';
+  const schemaTable = Object.fromEntries(operations.map((op) => [op.name, routeSchemas(op)]));
+  return printFile(ir, imports, [
+    ...operations.map(handlerType),
+    handlers,
+    '/** Options of the routes plugin: your handlers, and the cache or its options. */\nexport type Options = RoutesPluginOptions<Handlers>;',
+    `/** Component schemas, registered as Fastify shared schemas (\`$ref: "Name#"\`). */\n${schemasStart}${codeLiteral(sharedSchemas(ir), '', schemasStart.length)};`,
+    `/** What Fastify validates and serializes, per operation. */\n${routesStart}${codeLiteral(schemaTable, '', routesStart.length)};`,
+    '/** Every route: the operation table with its schemas (tag templates parsed here, once). */\nexport const routeTable = operationSpecs(operationTable, routeSchemas);',
+    [
+      '/** Registers every operation: `app.register(routes, { handlers })`; the cache is `app.cache`. */',
+      'const routes: FastifyPluginAsync<Options> = routesPlugin<Handlers>(routeTable, schemas);',
+      '',
+      'export default routes;',
+    ].join('\n'),
+  ]);
 }

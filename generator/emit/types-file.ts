@@ -1,5 +1,7 @@
 /**
- * types.ts: TypeScript types of the whole spec, by openapi-typescript from the bundled document.
+ * types.ts: TypeScript types of the whole spec, by openapi-typescript from the bundled document,
+ * then each operation's request and response types under their own names (`GetProductRequest`,
+ * `GetProductResponse`), which server.ts and client.ts use.
  *
  * openapi-typescript turns keys into JSON pointers and decodes them again as URI fragments, so a
  * `%` that is no escape makes it throw and a `#` can file a schema or an operation under another
@@ -10,8 +12,9 @@
 import openapiTS, { astToString } from 'openapi-typescript';
 import { fromPointer, toPointer } from '../load/pointer.js';
 import { resolveSchema } from '../ir/schema-walk.js';
-import type { IrDocument } from '../ir/types.js';
-import { doNotEditHeader } from './header.js';
+import type { IrDocument, IrOperation } from '../ir/types.js';
+import { operationTypes, servedOperations } from './operation-shape.js';
+import { docComment, LINE_WIDTH, normalizePrinted, printFile } from './printer.js';
 
 type Obj = Record<string, unknown>;
 
@@ -52,10 +55,30 @@ function documentForTypes(ir: IrDocument): { document: Obj; restore: (text: stri
   return { document: copy, restore: (text) => text.split(percent).join('%').split(hash).join('#') };
 }
 
+/** `export type Name = type;`, the type on its own line when the whole does not fit. */
+function typeAlias(name: string, type: string): string {
+  const line = `export type ${name} = ${type};`;
+  return line.length <= LINE_WIDTH ? line : `export type ${name} =\n  ${type};`;
+}
+
+/** The request interface and the response type of one operation, under its doc comment. */
+function operationBlock(op: IrOperation): string {
+  const types = operationTypes(op);
+  const lines = [docComment([`${op.method.toUpperCase()} ${op.path}${op.summary ? `: ${op.summary}` : ''}`])];
+  if (types.request) {
+    lines.push(`export interface ${types.request} {`);
+    for (const field of types.fields) lines.push(`  ${field.name}${field.optional ? '?' : ''}: ${field.type};`);
+    lines.push('}');
+  }
+  if (types.responseType) lines.push(typeAlias(types.response, types.responseType));
+  return lines.length > 1 ? lines.join('\n') : '';
+}
+
 /** The text of types.ts. */
 export async function emitTypes(ir: IrDocument): Promise<string> {
   const { document, restore } = documentForTypes(ir);
   const nodes = await openapiTS(document as never, { silent: true });
-  const text = restore(astToString(nodes).replace(/\r\n/g, '\n').replace(/\s+$/, ''));
-  return doNotEditHeader(ir) + text + '\n';
+  const spec = normalizePrinted(restore(astToString(nodes).replace(/\r\n/g, '\n')));
+  const operations = servedOperations(ir.operations).map(operationBlock).filter(Boolean);
+  return printFile(ir, [], [spec, ...operations]);
 }

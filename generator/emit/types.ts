@@ -4,8 +4,6 @@ import type { IrDocument } from '../ir/types.js';
 export interface GeneratedFile {
   path: string;
   contents: string;
-  /** Files the user owns (handler stubs): written only when absent, never overwritten. */
-  userOwned?: boolean;
 }
 
 export interface EmitOptions {

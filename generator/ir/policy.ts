@@ -1,19 +1,8 @@
 /** The effective cache policy: x-cache-defaults under the operation's x-cache, every field resolved. */
-import type { CachePolicy } from '@cachegen/runtime';
-import type { XCache } from '../schema/x-cache.js';
+import { POLICY_DEFAULTS, type CachePolicy } from '@cachegen/runtime';
 
-/** Values of fields written nowhere (neither x-cache nor x-cache-defaults). */
-export const POLICY_DEFAULTS: CachePolicy = {
-  ttl: 0,
-  swr: 0,
-  staleIfError: 0,
-  scope: 'public',
-  vary: [],
-  tags: [],
-  revalidate: false,
-  sensitive: false,
-  key: {},
-};
+export { POLICY_DEFAULTS };
+import type { XCache } from '../schema/x-cache.js';
 
 /** Merges an annotation over the document defaults; vary is lower-cased and de-duplicated. */
 export function effectivePolicy(defaults: XCache, own: XCache): CachePolicy {

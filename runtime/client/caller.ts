@@ -10,6 +10,7 @@ import type { CachePolicy } from '../http/policy.js';
 import type { TagTemplateSpec } from '../tags/index.js';
 import type { IdentitySource } from '../keys/identity.js';
 import { createRestKeyer, type RestKeyer } from '../keys/rest.js';
+import { resolveOperations, type OperationTable } from '../operations/index.js';
 
 /** An answer outside 2xx: the status, the parsed body and the operation that got it. */
 export class ApiError extends Error {
@@ -34,7 +35,7 @@ export interface ClientOptions {
   headers?: Record<string, string> | (() => Record<string, string>);
 }
 
-/** What the client knows of one operation. */
+/** What the client knows of one operation (resolved from its generated operation table). */
 export interface ClientOperation {
   method: string;
   path: string;
@@ -79,9 +80,14 @@ async function parseBody(response: Response): Promise<unknown> {
   return type.includes('json') ? JSON.parse(text) : text;
 }
 
-/** Returns `call(operationId, args)`: builds the request, caches reads, invalidates after writes. */
-export function createCaller<Ops extends Record<string, ClientOperation>>(options: ClientOptions, operations: Ops) {
+/**
+ * Returns `call(operationId, args)`: builds the request, caches reads, invalidates after writes.
+ * The table's tag templates are parsed here, once.
+ */
+export function createCaller<Ops extends OperationTable>(options: ClientOptions, table: Ops) {
   if (!options || typeof options.baseUrl !== 'string') throw new TypeError('createClient: options.baseUrl is required');
+  const operations: Record<string, ClientOperation> = Object.create(null);
+  for (const op of resolveOperations(table)) operations[op.operationId] = op;
   const plainFetch = options.fetch ?? globalThis.fetch;
   const { cache } = options;
   // Through the cache, reads without x-cache still honour the server's Cache-Control (RFC 9111

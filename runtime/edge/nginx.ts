@@ -12,7 +12,7 @@ import { edgeRoutes } from './routes.js';
 export interface NginxOptions {
   /** Base URL of nginx, e.g. `http://127.0.0.1:8080`. */
   url: string;
-  /** The generated route table (`operationTable` from the generated server.ts). */
+  /** The generated route table (`routeTable` from the generated server.ts). */
   operations: readonly OperationSpec[];
   /** PURGE requests in flight at once (default 8). */
   concurrency?: number;
@@ -23,7 +23,7 @@ export interface NginxOptions {
 export function nginx(options: NginxOptions): EdgeAdapter {
   const name = options.name ?? 'nginx';
   assertAdapterName(name, 'nginx');
-  if (!Array.isArray(options.operations)) throw new TypeError('nginx: operations is required: pass operationTable from the generated server.ts');
+  if (!Array.isArray(options.operations)) throw new TypeError('nginx: operations is required: pass routeTable from the generated server.ts');
   const base = baseUrl(options.url, 'nginx: url');
   const urlsOf = nginxTagUrls(planNginx(edgeRoutes(options.operations)).plans);
   const concurrency = options.concurrency ?? 8;

@@ -1,6 +1,6 @@
 /**
  * The part of a spec an edge needs, one entry per operation: from a generated route table at
- * run time (`edgeRoutes(operationTable)`), from the IR at build time (generator/edge). Both
+ * run time (`edgeRoutes(routeTable)`), from the IR at build time (generator/edge). Both
  * sides plan from this one shape, so what `cachegen edge nginx` lets nginx cache is exactly
  * what the nginx adapter knows how to purge.
  */
@@ -24,7 +24,7 @@ export interface EdgeRoute {
 /** One piece of a path template. */
 export type PathSegment = { kind: 'literal'; text: string } | { kind: 'param'; name: string };
 
-/** The edge's view of a generated route table (server.ts exports it as `operationTable`). */
+/** The edge's view of a generated route table (server.ts exports it as `routeTable`). */
 export function edgeRoutes(operations: readonly OperationSpec[]): EdgeRoute[] {
   return operations.map((op) => ({
     operationId: op.operationId,

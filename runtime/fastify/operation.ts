@@ -6,8 +6,9 @@
 import type { CachePolicy } from '../http/policy.js';
 import type { TagTemplateSpec } from '../tags/types.js';
 import type { IdentitySource } from '../keys/identity.js';
+import { resolveOperations, type OperationMethod, type OperationTable } from '../operations/index.js';
 
-export type RouteMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+export type RouteMethod = OperationMethod;
 
 /** JSON Schemas Fastify validates requests and serializes responses with. */
 export interface RouteSchemas {
@@ -37,3 +38,32 @@ export interface OperationSpec {
 
 /** Named schemas the route schemas point at with `$ref: "Name#"`. */
 export type SharedSchemas = Array<Record<string, unknown> & { $id: string }>;
+
+/** Route schemas per operation name (a generated server.ts's `routeSchemas`). */
+export type RouteSchemaTable = Readonly<Record<string, RouteSchemas>>;
+
+/** `/products/{id}` → `/products/:id` (Fastify's form). */
+export function fastifyUrl(path: string): string {
+  return path.replace(/\{([^}]+)\}/g, ':$1');
+}
+
+/**
+ * The routes of an operation table with their schemas: what registerOperations serves. A
+ * generated server.ts builds it once, when it loads; a tag template the grammar refuses throws
+ * there, naming the operation.
+ */
+export function operationSpecs(table: OperationTable, schemas: RouteSchemaTable): OperationSpec[] {
+  return resolveOperations(table).map((op) => {
+    const spec: OperationSpec = {
+      operationId: op.operationId,
+      method: op.method,
+      url: fastifyUrl(op.path),
+      schema: schemas[op.operationId] ?? {},
+      successStatus: op.status,
+      contentType: op.contentType,
+      invalidates: op.invalidates,
+    };
+    if (op.cache) spec.cache = op.cache;
+    return spec;
+  });
+}

@@ -25,3 +25,16 @@ export interface CachePolicy {
   /** Which query parameters make up the key: an allow-list, or an ignore-list with globs. */
   key: { query?: string[]; ignoreQuery?: string[] };
 }
+
+/** Values of fields written nowhere (neither x-cache nor x-cache-defaults); a generated operation table leaves them out. */
+export const POLICY_DEFAULTS: Readonly<CachePolicy> = Object.freeze({
+  ttl: 0,
+  swr: 0,
+  staleIfError: 0,
+  scope: 'public',
+  vary: [],
+  tags: [],
+  revalidate: false,
+  sensitive: false,
+  key: {},
+});

@@ -6,7 +6,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { createCache, createCaller, type Cache, type ClientOperation, type IdentitySource } from '@cachegen/runtime';
+import { createCache, createCaller, type Cache, type IdentitySource, type OperationTable } from '@cachegen/runtime';
 import { registerOperations, reply, type OperationSpec } from '@cachegen/runtime/fastify';
 
 const SECRET = 'client-identity-test-secret';
@@ -42,8 +42,8 @@ async function setup(identity: IdentitySource[] | undefined, p: Policy = policy(
     secret: SECRET,
   });
   const baseUrl = await app.listen({ port: 0, host: '127.0.0.1' });
-  const table: Record<string, ClientOperation> = {
-    me: { method: 'GET', path: '/me', invalidates: [], ...(opts.uncachedHeaders ? {} : { cache: { policy: p, tags: [], ...(identity ? { identity } : {}) } }) },
+  const table: OperationTable = {
+    me: { method: 'GET', path: '/me', ...(opts.uncachedHeaders ? {} : { cache: { ...p, ...(identity ? { identity } : {}) } }) },
   };
   let fetches = 0;
   const counting: typeof fetch = (input, init) => { fetches++; return fetch(input, init); };

@@ -115,7 +115,7 @@ async function generateInto(spec: Record<string, unknown>): Promise<{ dir: strin
 /** Names a generated file may use without declaring them: TypeScript's and Node's types. */
 const GLOBAL_TYPES = new Set(['Record', 'NonNullable', 'Promise', 'Buffer', 'ReturnType', 'Error', 'Array', 'Omit', 'Pick', 'Partial', 'Required', 'Readonly']);
 /** The only functions generated code calls. */
-const CALLEES = new Set(['routesPlugin', 'createCaller', 'call', 'Error']);
+const CALLEES = new Set(['routesPlugin', 'operationSpecs', 'createCaller', 'call', 'Error']);
 const TOP_LEVEL = new Set([
   ts.SyntaxKind.ImportDeclaration, ts.SyntaxKind.ExportDeclaration, ts.SyntaxKind.TypeAliasDeclaration,
   ts.SyntaxKind.InterfaceDeclaration, ts.SyntaxKind.VariableStatement, ts.SyntaxKind.FunctionDeclaration,
@@ -200,7 +200,7 @@ async function injectionProblems(planted: Planted): Promise<string[]> {
   if (globalThis.__cachegenInjected !== undefined) problems.push('importing the generated files ran injected code');
   // The data survives quoting exactly: the planted strings the tables carry are there, unchanged
   // (a tag only when it is a valid template: an invalid one makes the operation uncached).
-  const data = stringsIn([server.operationTable, server.schemas]);
+  const data = stringsIn([server.routeTable, server.schemas]);
   const expected = { enum: planted.enumValue, property: planted.property, query: planted.queryParam, ...(/^[^{}]+$/.test(planted.tagLiteral) ? { tag: planted.tagLiteral } : {}) };
   for (const [role, text] of Object.entries(expected)) {
     if (!data.has(text)) problems.push(`the server's tables lost the ${role} ${JSON.stringify(text)}`);
@@ -278,8 +278,8 @@ async function forceGenerate(spec: Record<string, unknown>): Promise<{ dir: stri
   const sink = { write: () => true } as unknown as NodeJS.WritableStream;
   const code = await main(['generate', '--spec', 'spec.json', '--out', 'out', '--force'], { stdout: sink, stderr: sink, cwd: dir });
   expect(code).toBe(0);
-  const server = (await import(pathToFileURL(join(dir, 'out/server.ts')).href)) as { operationTable: Awaited<ReturnType<typeof forceGenerate>>['table'] };
-  return { dir, table: server.operationTable };
+  const server = (await import(pathToFileURL(join(dir, 'out/server.ts')).href)) as { routeTable: Awaited<ReturnType<typeof forceGenerate>>['table'] };
+  return { dir, table: server.routeTable };
 }
 
 function withCache(xCache: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> {

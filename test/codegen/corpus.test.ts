@@ -23,7 +23,7 @@ async function generated(name: string, ir: IrDocument): Promise<string[]> {
   expect(lint(ir).filter((p) => p.severity === 'error').map((p) => p.message), name).toEqual([]);
   const folder = join(tmp, name);
   await generate({ ir, output: join(folder, 'generated'), handlers: join(folder, 'handlers') });
-  const files = ['types.ts', 'server.ts', 'client.ts', 'index.ts'].map((f) => join(folder, 'generated', f));
+  const files = ['types.ts', 'operations.ts', 'server.ts', 'client.ts', 'index.ts'].map((f) => join(folder, 'generated', f));
   return [...files, join(folder, 'handlers/index.ts')];
 }
 

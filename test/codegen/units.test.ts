@@ -1,14 +1,14 @@
 /** Table tests for the pure pieces: schema conversion, tag rendering, literals, prepared-response codec. */
 import { describe, expect, it } from 'vitest';
 import { toFastifySchema } from '../../generator/emit/json-schema.js';
-import { fastifyUrl } from '../../generator/emit/operation-shape.js';
-import { codeLiteral } from '../../generator/emit/source-file.js';
-import { operationSpec } from '../../generator/emit/route-table.js';
+import { codeLiteral, normalizePrinted } from '../../generator/emit/printer.js';
+import { routeTable } from '../../generator/emit/route-table.js';
+import { operationEntry } from '../../generator/emit/operations-file.js';
 import { emit } from '../../generator/emit/index.js';
 import { buildIr, loadSpec } from 'cachegen';
 import { fixture } from '../generator/fixtures.js';
-import { renderTags, type TagTemplateSpec } from '@cachegen/runtime';
-import { decodePrepared, encodePrepared } from '@cachegen/runtime/fastify';
+import { renderTags, resolveOperation, resolveOperations, type OperationTable, type TagTemplateSpec } from '@cachegen/runtime';
+import { decodePrepared, encodePrepared, fastifyUrl } from '@cachegen/runtime/fastify';
 
 describe('toFastifySchema', () => {
   const table: Array<[string, unknown, unknown]> = [
@@ -70,12 +70,42 @@ describe('prepared response codec', () => {
 });
 
 describe('identity sources in the operation tables', () => {
-  it('reach the server\'s OperationSpec and the client\'s ClientOperation of a cached operation', async () => {
+  it('reach the one operation table the server and the client read', async () => {
     const ir = buildIr(await loadSpec(fixture('ir/identity.yaml')));
     const inherits = ir.operations.find((o) => o.operationId === 'inherits')!;
     const identity = [{ in: 'header', name: 'authorization' }, { in: 'header', name: 'x-api-key' }];
-    expect(operationSpec(inherits).cache?.identity).toEqual(identity);
-    const client = (await emit(ir)).find((f) => f.path === 'client.ts')!.contents;
-    expect(client).toContain(`identity: [{ in: 'header', name: 'authorization' }, { in: 'header', name: 'x-api-key' }]`);
+    expect(routeTable(ir).find((op) => op.operationId === inherits.name)?.cache?.identity).toEqual(identity);
+    const table = (await emit(ir)).find((f) => f.path === 'operations.ts')!.contents;
+    expect(table).toContain(`identity: [{ in: 'header', name: 'authorization' }, { in: 'header', name: 'x-api-key' }]`);
+  });
+});
+
+describe('the operation table', () => {
+  it('leaves out what equals the defaults, and the runtime puts back exactly the IR\'s policy', async () => {
+    const ir = buildIr(await loadSpec(fixture('safe/catalog.yaml')));
+    let cached = 0;
+    for (const op of ir.operations.filter((o) => o.cache)) {
+      const entry = operationEntry(op);
+      expect(resolveOperation(op.name, entry).cache?.policy).toEqual(op.cache!.policy);
+      expect(Object.keys(entry.cache!)).not.toContain('revalidate');
+      cached++;
+    }
+    expect(cached).toBeGreaterThan(3);
+  });
+
+  it('parses tag templates once, at creation, and names the operation of one it cannot parse', () => {
+    const table: OperationTable = { listThings: { method: 'GET', path: '/things', cache: { ttl: 5, tags: ['thing:{response.items[].id}'] } } };
+    const [op] = resolveOperations(table);
+    expect(op!.cache!.tags[0]!.parts).toEqual([{ kind: 'literal', text: 'thing:' }, { kind: 'response', path: ['items', '[]', 'id'] }]);
+    expect(op!.cache!.policy).toMatchObject({ ttl: 5, swr: 0, scope: 'public', vary: [], sensitive: false });
+    expect(() => resolveOperations({ broken: { method: 'POST', path: '/x', invalidates: ['a:{'] } })).toThrow(/operation "broken": tag template "a:\{"/);
+  });
+});
+
+describe('normalizePrinted', () => {
+  it('single-quotes string literals without changing their values, halves indents, leaves comments', () => {
+    const printed = 'export interface A {\n    "it\'s": {\n        /** say "hi" */\n        b: "x\\"y";\n    };\n}\n';
+    const out = normalizePrinted(printed);
+    expect(out).toBe("export interface A {\n  'it\\'s': {\n    /** say \"hi\" */\n    b: 'x\"y';\n  };\n}\n");
   });
 });

@@ -210,7 +210,7 @@ components:
     expect((await cachegen(['init'], dir)).code).toBe(0);
     const generate = await cachegen(['generate'], dir);
     expect(generate.code).toBe(0);
-    expect(readdirSync(join(dir, 'src/generated')).sort()).toEqual(['client.ts', 'index.ts', 'server.ts', 'types.ts']);
+    expect(readdirSync(join(dir, 'src/generated')).sort()).toEqual(['client.ts', 'index.ts', 'operations.ts', 'server.ts', 'types.ts']);
     expect(readFileSync(join(dir, 'src/handlers/index.ts'), 'utf8')).toContain("import type { Handlers } from '../generated/server.js';");
   });
 

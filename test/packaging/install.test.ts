@@ -161,7 +161,7 @@ describe('docs/getting-started.md from an empty folder, on the packed packages',
     const sarif = JSON.parse(await step(`${STEPS.lint} --format sarif`)) as { runs: Array<{ tool: { driver: { version: string } } }> };
     expect(sarif.runs[0]!.tool.driver.version).toBe(version);
     await step(STEPS.generate);
-    for (const file of ['types.ts', 'server.ts', 'client.ts', 'index.ts']) expect(existsSync(join(app, 'src/generated', file)), file).toBe(true);
+    for (const file of ['types.ts', 'operations.ts', 'server.ts', 'client.ts', 'index.ts']) expect(existsSync(join(app, 'src/generated', file)), file).toBe(true);
     const stubs = readFileSync(join(app, 'src/handlers/index.ts'), 'utf8');
     for (const operation of ['getProduct', 'updateProduct', 'getProfile']) expect(stubs).toContain(`${operation} (`);
   }, 120_000);

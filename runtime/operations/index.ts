@@ -1,0 +1,2 @@
+/** The operation table generated code holds, and how client and server read it. */
+export * from './table.js';
