@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const order = ['headline', 'l1', 'two-tier', 'keys', 'lint', 'http', 'metrics', 'cdc', 'edge', 'chaos', 'packaging', 'growth', 'advise'];
+const order = ['headline', 'l1', 'two-tier', 'keys', 'lint', 'codegen', 'http', 'metrics', 'cdc', 'edge', 'chaos', 'packaging', 'growth', 'advise'];
 const found = readdirSync(`${root}docs/benchmarks`).filter((f) => f.endsWith('.md')).map((f) => f.slice(0, -3));
 const names = [...order.filter((n) => found.includes(n)), ...found.filter((n) => !order.includes(n)).sort()];
 

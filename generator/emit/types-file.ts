@@ -9,7 +9,7 @@
  * (the key the other generated files use: `operations['findPetById']`) and every `%` and `#` of
  * every string is a placeholder character, put back in the printed text.
  */
-import openapiTS, { astToString } from 'openapi-typescript';
+import { astToString, resolveRef, scanDiscriminators, transformSchema, type GlobalContext, type OpenAPI3 } from 'openapi-typescript';
 import { fromPointer, toPointer } from '../load/pointer.js';
 import { resolveSchema } from '../ir/schema-walk.js';
 import type { IrDocument, IrOperation } from '../ir/types.js';
@@ -55,6 +55,28 @@ function documentForTypes(ir: IrDocument): { document: Obj; restore: (text: stri
   return { document: copy, restore: (text) => text.split(percent).join('%').split(hash).join('#') };
 }
 
+/**
+ * openapi-typescript's transform with the options `openapiTS` defaults to, on a document cachegen
+ * has already loaded, checked and bundled: `openapiTS` would parse, lint and bundle it again
+ * (more than half its time on a large spec) before this same call.
+ */
+function openapiTypes(document: Obj): ReturnType<typeof transformSchema> {
+  const schema = document as unknown as OpenAPI3;
+  const options = { silent: true };
+  const ctx: GlobalContext = {
+    additionalProperties: false, alphabetize: false, arrayLength: false, defaultNonNullable: true,
+    discriminators: scanDiscriminators(schema, options), emptyObjectsUnknown: false, enum: false,
+    enumValues: false, conditionalEnums: false, dedupeEnums: false, excludeDeprecated: false,
+    exportType: false, immutable: false, rootTypes: false, rootTypesNoSchemaPrefix: false,
+    rootTypesKeepCasing: false, injectFooter: [], pathParamsAsTypes: false, postTransform: undefined,
+    propertiesRequiredByDefault: false, redoc: undefined as never, silent: true, inject: undefined,
+    transform: undefined, transformProperty: undefined, makePathsEnum: false, generatePathParams: false,
+    readWriteMarkers: false,
+    resolve: ($ref) => resolveRef(schema, $ref, { silent: true }),
+  };
+  return transformSchema(schema, ctx);
+}
+
 /** `export type Name = type;`, the type on its own line when the whole does not fit. */
 function typeAlias(name: string, type: string): string {
   const line = `export type ${name} = ${type};`;
@@ -77,8 +99,7 @@ function operationBlock(op: IrOperation): string {
 /** The text of types.ts. */
 export async function emitTypes(ir: IrDocument): Promise<string> {
   const { document, restore } = documentForTypes(ir);
-  const nodes = await openapiTS(document as never, { silent: true });
-  const spec = normalizePrinted(restore(astToString(nodes).replace(/\r\n/g, '\n')));
+  const spec = normalizePrinted(restore(astToString(openapiTypes(document)).replace(/\r\n/g, '\n')));
   const operations = servedOperations(ir.operations).map(operationBlock).filter(Boolean);
   return printFile(ir, [], [spec, ...operations]);
 }
