@@ -103,20 +103,21 @@ describe('Redis failures', () => {
     expect(env.observer.states).toEqual(['open', 'half-open', 'closed']);
   });
 
-  it('slow (DEBUG SLEEP): the request is answered by the loader while Redis still sleeps', async () => {
+  it('slow (CLIENT PAUSE): the request is answered by the loader while Redis still holds it', async () => {
     const s = await server();
     const env = cacheOn(s.url);
     await subscribed(env);
     await env.cache.getOrSet('warm', async () => 'cached', { ttl: 600 });
     const admin = new Redis(s.url);
     cleanup.push(async () => { admin.disconnect(); });
-    let slept = false;
-    const sleeping = admin.call('DEBUG', 'SLEEP', '1').then(() => { slept = true; });
-    await new Promise((r) => setTimeout(r, 50)); // let the SLEEP reach the server first
+    // PAUSE answers once it holds every client (a DEBUG SLEEP sent "first" could still arrive after the read).
+    await admin.call('CLIENT', 'PAUSE', '2000', 'ALL');
+    let resumed = false;
+    const paused = admin.ping().then(() => { resumed = true; });
     expect(await env.cache.getOrSet('cold', async () => 'from-origin', { ttl: 600 })).toBe('from-origin');
-    expect(slept).toBe(false);
+    expect(resumed).toBe(false);
     expect(env.observer.counts.get('l2Error:get')).toBe(1);
-    await sleeping;
+    await paused;
   });
 
   it.each([
