@@ -307,7 +307,8 @@ function answer(route: CachedRoute, request: FastifyRequest, reply: FastifyReply
     status = cacheStatus({ status: result.status, ttl: result.ttl, stored: result.status === 'miss' });
   }
   // Age and Cache-Status first: a handler's own extra headers (in the entry's list) win, as they always did.
-  reply.header('age', String(Math.floor(result.age))).header('cache-status', status);
+  // An entry another instance stored by a clock ahead of ours would be younger than 0: Age is never negative (RFC 9111 §5.1).
+  reply.header('age', String(Math.max(0, Math.floor(result.age)))).header('cache-status', status);
   const wire = wireHeaders(prepared, route.headers);
   for (let i = 0; i < wire.length; i += 2) reply.header(wire[i]!, wire[i + 1]!);
   const condition = request.headers['if-none-match'];

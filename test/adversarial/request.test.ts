@@ -5,7 +5,7 @@
  */
 import { get } from 'node:http';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createCache, type Cache } from '@cachegen/runtime';
 import { cloudflare, fastly } from '@cachegen/runtime/edge';
 import { graphqlCache } from '@cachegen/runtime/graphql';
@@ -289,6 +289,26 @@ describe('request path: what else a request or a handler could make the cache ke
     expect(JSON.parse(await withHost('b.example'))).toEqual({ host: 'b.example' });
     expect(JSON.parse(await withHost('a.example'))).toEqual({ host: 'a.example' });
     expect(s.calls()).toBe(2);
+  });
+
+  it('Age is never negative, also for an entry stored by an instance whose clock runs ahead', async () => {
+    const namespace = `adv-request-age-${process.pid}-${Date.now()}`;
+    const op = operation('aged', policy());
+    const servers: string[] = [];
+    const caches: Cache[] = [];
+    for (const skew of [10_000, 0]) {
+      const cache = createCache({ namespace, clock: () => Date.now() + skew, l2: { redis: inject('redisUrl') }, bus: false, logger: { warn() {} } });
+      const app = Fastify();
+      closers.push(() => app.close(), () => cache.close());
+      registerOperations(app, [op], [], { handlers: { aged: async () => ({ ok: true }) }, cache });
+      servers.push((await app.listen({ port: 0, host: '127.0.0.1' })) + op.url);
+      caches.push(cache);
+    }
+    closers.push(() => caches[0]!.clear());
+    await fetch(servers[0]!).then((r) => r.text());
+    const behind = await fetch(servers[1]!);
+    expect(behind.headers.get('cache-status')).toMatch(/hit/);
+    expect(behind.headers.get('age')).toBe('0');
   });
 
   it('HEAD: a miss stores the whole response, a GET after it gets the body, a HEAD hit none', async () => {
