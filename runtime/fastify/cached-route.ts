@@ -16,6 +16,7 @@ import type { OperationSpec } from './operation.js';
 import { preparedCodec, type PreparedResponse } from './prepared.js';
 import type { RouteCache, RoutesOptions } from './register.js';
 import { whyNotStored, type KeyCoverage } from './storable.js';
+import { isToken } from '../http/syntax.js';
 
 /** The keyer's input, carrying the request and the identity `identify` gave for it. */
 interface KeyInput extends RestKeyInput {
@@ -149,13 +150,15 @@ function identityHeadersOf(sources: readonly IdentitySource[], identified: boole
 }
 
 function routeHeaders(op: OperationSpec, policy: CachePolicy, identityHeaders: readonly string[], surrogate: boolean): RouteHeaders {
-  const vary = varyHeader({ vary: [...policy.vary, ...identityHeaders] });
+  // Spec strings that reach headers are checked once, here: one Node cannot send would fail every answer.
+  const bad = policy.vary.find((name) => !isToken(name.trim()));
+  if (bad !== undefined) throw new Error(`routes: operation "${op.operationId}": x-cache vary ${JSON.stringify(bad)} is not a header name`);
   try {
-    if (vary) validateHeaderValue('vary', vary);
+    validateHeaderValue('content-type', contentTypeHeader(op.contentType));
   } catch {
-    throw new Error(`routes: operation "${op.operationId}": x-cache vary ${JSON.stringify(policy.vary)} is not a valid Vary header`);
+    throw new Error(`routes: operation "${op.operationId}": content type ${JSON.stringify(op.contentType)} cannot be sent as a header`);
   }
-  return { cacheControl: cacheControl(policy), vary, surrogateKeys: surrogate };
+  return { cacheControl: cacheControl(policy), vary: varyHeader({ vary: [...policy.vary, ...identityHeaders] }), surrogateKeys: surrogate };
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -291,6 +291,17 @@ describe('request path: what else a request or a handler could make the cache ke
     expect(s.calls()).toBe(2);
   });
 
+  it('a spec string that cannot be a header fails at registration, naming the operation, not every answer with a 500', () => {
+    const app = Fastify();
+    const cache = createCache({ namespace: 'adv-request-spec-headers' });
+    closers.push(() => app.close(), () => cache.close());
+    const handlers = { badVary: async () => ({}), badType: async () => ({}) };
+    expect(() => registerOperations(app, [operation('badVary', policy({ vary: ['x-a\r\nx-injected: 1'] }))], [], { handlers, cache }))
+      .toThrow(/operation "badVary": x-cache vary .* is not a header name/);
+    expect(() => registerOperations(app, [{ ...operation('badType', policy()), contentType: 'text/plain\r\nx-injected: 1' }], [], { handlers, cache }))
+      .toThrow(/operation "badType": content type .* cannot be sent as a header/);
+  });
+
   it('Age is never negative, also for an entry stored by an instance whose clock runs ahead', async () => {
     const namespace = `adv-request-age-${process.pid}-${Date.now()}`;
     const op = operation('aged', policy());
