@@ -92,3 +92,57 @@ export function scanMixTrace(universe: number, length: number, every: number, sc
   }
   return Int32Array.from(out);
 }
+
+/**
+ * A moving working set (recency-biased): request n reads a key drawn uniformly from the
+ * `width` keys [n * speed, n * speed + width), so keys enter, stay popular for a while and
+ * are never read again once the set has moved past them.
+ */
+export function movingWorkingSetTrace(width: number, speed: number, length: number, seed: number): Int32Array {
+  const random = seededRandom(seed);
+  const out = new Int32Array(length);
+  for (let n = 0; n < length; n++) out[n] = Math.floor(n * speed) + Math.floor(random() * width);
+  return out;
+}
+
+/**
+ * Bursts of new keys re-read soon after (recency-biased): each new key is read `reads` times,
+ * the reads `gapMin`..`gapMax` requests apart, interleaved with other new keys and, with
+ * probability `background`, with reads of a Zipf(0.9) hot set of `hotKeys` keys.
+ */
+export function burstTrace(reads: number, gapMin: number, gapMax: number, background: number, hotKeys: number, length: number, seed: number): Int32Array {
+  const random = seededRandom(seed);
+  const hot = zipfTrace(hotKeys, 0.9, length, seed + 1);
+  const due = new Map<number, number[]>(); // request index -> keys due then
+  const out = new Int32Array(length);
+  let nextKey = hotKeys;
+  for (let n = 0; n < length; n++) {
+    const pending = due.get(n);
+    if (pending && pending.length > 0) {
+      out[n] = pending.pop()!;
+      // Reads that collide on a slot spill to the next request.
+      if (pending.length > 0) {
+        const later = due.get(n + 1) ?? [];
+        later.push(...pending);
+        due.set(n + 1, later);
+      }
+      due.delete(n);
+      continue;
+    }
+    due.delete(n);
+    if (random() < background) {
+      out[n] = hot[n]!;
+      continue;
+    }
+    const key = nextKey++;
+    out[n] = key;
+    let at = n;
+    for (let r = 1; r < reads; r++) {
+      at += gapMin + Math.floor(random() * (gapMax - gapMin + 1));
+      const list = due.get(at) ?? [];
+      list.push(key);
+      due.set(at, list);
+    }
+  }
+  return out;
+}

@@ -66,6 +66,11 @@ export class HillClimber {
     return Math.trunc(amount);
   }
 
+  /** Makes the next step a full-size step that widens the window. */
+  headUp(): void {
+    this.step = this.settings.stepFraction * this.maximum;
+  }
+
   /** Restarts sampling from scratch (after clear()). */
   reset(): void {
     this.hits = 0;

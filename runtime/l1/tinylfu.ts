@@ -22,6 +22,18 @@ export interface TinyLfuSettings {
   countersPerEntry: number;
   /** Hits buffered before they are applied (1 = at once); any size gives the same decisions. */
   readBuffer: number;
+  /** Shadow LRU: the window grows by this fraction of the maximum weight per sample it loses to LRU (0: no shadow). */
+  shadowBoost: number;
+  /** Hit-rate lead (0..1) the shadow LRU needs over the cache, on the sampled keys, to count as a loss. */
+  shadowMargin: number;
+  /** Sampled keys the shadow LRU holds at most (keys are sampled 1 in 2^k so that the capacity fits). */
+  shadowEntries: number;
+  /** Sampled reads per comparison, as a multiple of the shadow's capacity, and at least shadowPeriodMinimum. */
+  shadowPeriod: number;
+  shadowPeriodMinimum: number;
+  /** Shadow periods ignored at the start (a cold cache), and losses in a row that trigger a boost. */
+  shadowWarmup: number;
+  shadowStreak: number;
   climber: ClimberSettings;
 }
 
@@ -32,6 +44,14 @@ export const defaultTinyLfuSettings: TinyLfuSettings = {
   sampleMultiplier: 12,
   countersPerEntry: 32,
   readBuffer: 64,
+  // Tuned on the traces and the recency-biased synthetic workloads of bench/l1.bench.ts.
+  shadowBoost: 0.15,
+  shadowMargin: 0.02,
+  shadowEntries: 1024,
+  shadowPeriod: 1,
+  shadowPeriodMinimum: 512,
+  shadowWarmup: 5,
+  shadowStreak: 2,
   climber: defaultClimberSettings,
 };
 
@@ -58,6 +78,8 @@ export class TinyLfuPolicy implements EvictionPolicy {
   private readonly protectedList: SlotList;
   private windowMaximum: number;
   private protectedMaximum: number;
+  /** Window and protected maxima together, fixed: the window grows into protected's share first. */
+  private readonly windowAndProtected: number;
   private sketch: FrequencySketch;
   private readonly climber: HillClimber;
   /** First window-evicted entry of the current insertion round, NIL when none is pending. */
@@ -70,6 +92,26 @@ export class TinyLfuPolicy implements EvictionPolicy {
    * overlap the memory reads of many hits.
    */
   private readonly reads: Int32Array;
+  /**
+   * Shadow LRU over a hash sample of the keys (as in SHARDS: keys sampled 1 in 2^k, capacity
+   * scaled by the same factor, so its hit rate estimates a full LRU's). W-TinyLFU loses to LRU
+   * when reuse is recent but rare (a moving working set, bursts of new keys read again soon),
+   * and there hill climbing sees a flat hit rate: one step wider catches nothing more until the
+   * window holds the whole reuse distance. When the shadow beats the cache on the same sampled
+   * keys over a sample period, the window grows by a large step at once, and keeps growing
+   * while it does. Keys only: no values, a few bytes per sampled key.
+   */
+  private readonly shadow = new Map<number, true>();
+  private shadowCapacity = 1;
+  private sampleMask = 0;
+  private shadowHits = 0;
+  private sampledHits = 0;
+  private sampledReads = 0;
+  /** Shadow periods so far, and how many of the last ones in a row the shadow won. */
+  private shadowPeriods = 0;
+  private lossStreak = 0;
+  /** Sampled reads per comparison with the shadow. */
+  private shadowPeriod = 1;
   private pending = 0;
 
   constructor(
@@ -86,8 +128,10 @@ export class TinyLfuPolicy implements EvictionPolicy {
     this.protectedList = new SlotList(table, PROTECTED);
     this.windowMaximum = Math.max(1, Math.floor(maximum * settings.initialWindowFraction));
     this.protectedMaximum = Math.floor((maximum - this.windowMaximum) * settings.protectedFraction);
+    this.windowAndProtected = this.windowMaximum + this.protectedMaximum;
     // Sized lazily: a cache allowed 10M entries should not pay for 10M counters up front.
     this.sketch = new FrequencySketch(Math.min(maxEntries, 4096), settings.countersPerEntry);
+    this.sizeShadow();
     this.climber = new HillClimber(maximum, settings.sampleMultiplier * this.sketch.expectedEntries, settings.climber);
   }
 
@@ -95,7 +139,9 @@ export class TinyLfuPolicy implements EvictionPolicy {
     if (this.pending > 0) this.drain();
     const entries = this.windowList.count + this.probation.count + this.protectedList.count + 1;
     if (entries > this.sketch.expectedEntries && this.sketch.expectedEntries < this.maxEntries) this.growSketch();
-    this.sketch.increment(this.table.hash(slot));
+    const hash = this.table.hash(slot);
+    this.sketch.increment(hash);
+    if ((hash & this.sampleMask) === 0) this.sample(hash, false);
     this.windowList.push(slot);
     this.candidate = NIL;
     this.drainWindow(true);
@@ -156,6 +202,12 @@ export class TinyLfuPolicy implements EvictionPolicy {
     this.protectedList.clear();
     this.candidate = NIL;
     this.sketch.clear();
+    this.shadow.clear();
+    this.shadowPeriods = 0;
+    this.lossStreak = 0;
+    this.shadowHits = 0;
+    this.sampledHits = 0;
+    this.sampledReads = 0;
     this.climber.reset();
   }
 
@@ -172,7 +224,9 @@ export class TinyLfuPolicy implements EvictionPolicy {
     const { hashes, meta } = this.table;
     for (let i = 0; i < n; i++) {
       const slot = reads[i]!;
-      this.sketch.increment(hashes[slot]!);
+      const hash = hashes[slot]!;
+      this.sketch.increment(hash);
+      if ((hash & this.sampleMask) === 0) this.sample(hash, true);
       this.reorderIn(slot, meta[slot]! & REGION_MASK);
       if (this.climber.recordHit()) this.climb();
     }
@@ -232,16 +286,55 @@ export class TinyLfuPolicy implements EvictionPolicy {
     }
   }
 
+  /** Feeds a sampled read (a hit, or a miss followed by its insertion) to the shadow LRU. */
+  private sample(hash: number, hit: boolean): void {
+    if (this.settings.shadowBoost <= 0) return;
+    this.sampledReads++;
+    if (hit) this.sampledHits++;
+    const s = this.shadow;
+    if (s.delete(hash)) this.shadowHits++;
+    else if (s.size >= this.shadowCapacity) s.delete(s.keys().next().value as number);
+    s.set(hash, true);
+    if (this.sampledReads >= this.shadowPeriod) this.compareWithShadow();
+  }
+
+  /** Keys sampled 1 in 2^k, shadow capacity scaled by the same 2^k (at least one entry). */
+  private sizeShadow(): void {
+    let mask = 0;
+    while (this.sketch.expectedEntries / (mask + 1) > this.settings.shadowEntries) mask = mask * 2 + 1;
+    this.sampleMask = mask;
+    this.shadowCapacity = Math.max(1, Math.round(this.sketch.expectedEntries / (mask + 1)));
+    this.shadowPeriod = Math.max(this.settings.shadowPeriodMinimum, this.settings.shadowPeriod * this.shadowCapacity);
+    this.shadow.clear();
+  }
+
+  /** Ends a shadow period: when the shadow LRU hit more of the sampled keys, the window grows by a large step. */
+  private compareWithShadow(): void {
+    const lost = (this.shadowHits - this.sampledHits) / this.sampledReads > this.settings.shadowMargin;
+    this.shadowHits = 0;
+    this.sampledHits = 0;
+    this.sampledReads = 0;
+    this.lossStreak = lost ? this.lossStreak + 1 : 0;
+    // A streak of losses starts the boosts (one loss can be noise); each further loss in a row boosts again.
+    if (++this.shadowPeriods <= this.settings.shadowWarmup || this.lossStreak < this.settings.shadowStreak) return;
+    this.climber.headUp();
+    this.growWindow(Math.max(1, Math.floor(this.settings.shadowBoost * this.maximum)));
+  }
+
   private climb(): void {
     const amount = this.climber.adjust();
     if (amount > 0) this.growWindow(amount);
     else if (amount < 0) this.shrinkWindow(-amount);
   }
 
+  /**
+   * Widens the window, taking the protected segment's share first and then probation's: the
+   * window may grow to the whole cache but one unit (W-TinyLFU then behaves as an LRU).
+   */
   private growWindow(requested: number): void {
-    let quota = Math.min(requested, this.protectedMaximum);
-    this.protectedMaximum -= quota;
-    this.windowMaximum += quota;
+    let quota = Math.min(requested, this.maximum - 1 - this.windowMaximum);
+    if (quota <= 0) return;
+    this.setWindowMaximum(this.windowMaximum + quota);
     this.demoteProtected();
     // Fill the larger window with the coldest main entries, so the bound on the total still holds.
     const t = this.table;
@@ -258,15 +351,19 @@ export class TinyLfuPolicy implements EvictionPolicy {
       this.windowList.push(slot);
     }
     // Give back what could not be filled (the cache is not full yet).
-    this.protectedMaximum += quota;
-    this.windowMaximum -= quota;
+    this.setWindowMaximum(this.windowMaximum - quota);
+  }
+
+  /** The protected segment gets what the window leaves of their joint share (never below 0). */
+  private setWindowMaximum(windowMaximum: number): void {
+    this.windowMaximum = windowMaximum;
+    this.protectedMaximum = Math.max(0, this.windowAndProtected - windowMaximum);
   }
 
   private shrinkWindow(requested: number): void {
     const quota = Math.min(requested, Math.max(0, this.windowMaximum - 1));
     if (quota <= 0) return;
-    this.protectedMaximum += quota;
-    this.windowMaximum -= quota;
+    this.setWindowMaximum(this.windowMaximum - quota);
     this.candidate = NIL;
     this.drainWindow(false);
   }
@@ -274,6 +371,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
   private growSketch(): void {
     this.sketch = new FrequencySketch(Math.min(this.maxEntries, this.sketch.expectedEntries * 2), this.settings.countersPerEntry);
     this.climber.samplePeriod = this.settings.sampleMultiplier * this.sketch.expectedEntries;
+    this.sizeShadow();
   }
 
   private listOf(slot: number): SlotList {

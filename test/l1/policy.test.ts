@@ -79,6 +79,27 @@ describe('W-TinyLFU policy', () => {
     expect(frequency).toBeLessThan(recency);
   });
 
+  it.each([
+    // A moving working set: each request reads one of the 1,000 keys after n/20 (LRU hit 4 points more before the shadow).
+    ['a moving working set', 500, (n: number, r: number) => Math.floor(n / 20) + Math.floor(r * 1000)],
+    // Each new key read three times, 20-40 requests apart, then never again (LRU hit 3.8 points more).
+    ['keys read again soon after, then never', 200, (n: number) => Math.floor(n / 3) - (n % 3) * (20 + (Math.floor(n / 3) % 20))],
+  ])('on %s, hits within 1 point of LRU: the shadow LRU widens the window past the protected share', (_, capacity, pick) => {
+    let seed = 7;
+    const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const trace = Array.from({ length: 200_000 }, (_, n) => key(pick(n, random())));
+    const ratio = (policy: 'tinylfu' | 'lru'): { hits: number; window: number } => {
+      const cache = new L1Cache<string>({ maxEntries: capacity, policy });
+      let hits = 0;
+      for (const k of trace) if (access(cache, k)) hits++;
+      return { hits: hits / trace.length, window: cache.stats().window?.maximum ?? 0 };
+    };
+    const tinylfu = ratio('tinylfu');
+    expect(tinylfu.hits).toBeGreaterThanOrEqual(ratio('lru').hits - 0.01);
+    // Hill climbing alone could not take more than protected's share (80% of the main region).
+    expect(tinylfu.window).toBeGreaterThan(capacity * 0.8);
+  });
+
   it('with maxBytes, an admitted big entry evicts several small ones and the byte bound holds throughout', () => {
     const cache = new L1Cache<Buffer>({ maxBytes: 10_000 });
     for (let i = 0; i < 5_000; i++) {
