@@ -225,7 +225,7 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
 // ---------------------------------------------------------------- growth and memory
 
 const scaleScript = fileURLToPath(new URL('./lib/l1-scale.ts', import.meta.url));
-const scaleContenders = ['Map (no bound)', 'lru-cache@11', 'cachegen tinylfu'];
+const scaleContenders = ['Map (FIFO)', 'lru-cache@11', 'cachegen tinylfu'];
 const growthSizes = quick ? [1_000, 10_000, 100_000, 1_000_000] : [1_000, 10_000, 100_000, 1_000_000, 10_000_000];
 
 interface GrowthRow { implementation: string; entries: number; rounds: number; bytesPerEntry: number; getNs: number; setNs: number }
