@@ -2,20 +2,9 @@
  * The cachegen command line. Each command lives in its own module under ./commands and is
  * loaded only when used, so `cachegen lint` never loads the emitters and `cachegen top` no spec tools.
  */
-export interface CommandIO {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  cwd: string;
-}
+import type { Command, CommandIO } from './command.js';
 
-export interface Command {
-  /** One line, shown by `cachegen --help`. */
-  summary: string;
-  /** Full text for `cachegen <command> --help`. */
-  help: string;
-  /** Runs the command; resolves to the process exit code. */
-  run(args: string[], io: CommandIO): Promise<number>;
-}
+export type { Command, CommandIO } from './command.js';
 
 const commands: Record<string, () => Promise<{ command: Command }>> = {
   generate: () => import('./commands/generate.js'),

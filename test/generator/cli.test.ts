@@ -249,6 +249,24 @@ describe('cachegen watch', () => {
   });
 });
 
+describe('cachegen watch --cwd', () => {
+  it('lints and generates the project in the folder --cwd names, not in the one it started in', async () => {
+    const parent = join(work, 'watch-cwd');
+    const sub = join(parent, 'sub');
+    mkdirSync(sub, { recursive: true });
+    cpSync(fixture('safe/catalog.yaml'), join(sub, 'openapi.yaml'));
+    writeFileSync(join(sub, 'cache.config.mjs'), "export default { spec: './openapi.yaml', output: './gen' };\n");
+    const watcher = startCachegen(['watch', '--cwd', 'sub'], parent);
+    try {
+      expect(await watcher.waitFor(/generate (done|failed)/)).toContain('generate done');
+      expect(readdirSync(join(sub, 'gen')).sort()).toEqual(['client.ts', 'index.ts', 'operations.ts', 'server.ts', 'types.ts']);
+      expect(existsSync(join(parent, 'gen'))).toBe(false);
+    } finally {
+      watcher.child.kill('SIGTERM');
+    }
+  });
+});
+
 describe('redocly plugin from its built file', () => {
   it('loads by path, as redocly.yaml `plugins:` does, and reports through redocly lint', () => {
     // In a plain node process, as a user runs it: the built plugin resolves @cachegen/runtime to its

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
@@ -120,6 +120,15 @@ describe('cachegen dashboard', () => {
     } finally {
       rmSync(join(dir, 'cache.config.mjs'));
     }
+  });
+
+  it('runs in the folder --cwd names, like every project command', async () => {
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    const { code, stdout, stderr } = await cachegen(['dashboard', '--cwd', 'sub', '--spec', spec, '--out', 'ops'], dir);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('wrote ops/cachegen-dashboard.json');
+    expect(existsSync(join(dir, 'sub/ops/cachegen-alerts.yml'))).toBe(true);
   });
 
   it('names the missing spec file', async () => {

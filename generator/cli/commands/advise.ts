@@ -7,7 +7,7 @@ import { writeReport } from '../../advise/report/markdown.js';
 import { renderTable } from '../../advise/report/table.js';
 import { loadProject } from '../../project.js';
 import { oneOf, parseCommandArgs, projectOptions, UsageError } from '../args.js';
-import type { Command, CommandIO } from '../main.js';
+import type { Command, CommandIO } from '../command.js';
 import { projectOptionsFrom } from '../project-args.js';
 
 const help = `Usage: cachegen advise --log FILE [--format combined|json] [--spec FILE] [--report DIR] [--apply]

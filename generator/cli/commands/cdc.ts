@@ -2,12 +2,13 @@
  * `cachegen cdc sql`: prints (or with --apply installs) the PostgreSQL trigger functions and
  * triggers that announce row changes for cache invalidation, from `cdc.postgres` in the config.
  */
-import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { loadConfig } from '../../config/load.js';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
+import { parseCommandArgs } from '../args.js';
 import { generateDropSql, generateTriggerSql, parseCdcConfig, type PostgresCdcConfig } from '@cachegen/runtime/cdc';
 
-const help = `Usage: cachegen cdc sql [--apply] [--drop] [--config FILE] [--database-url URL]
+const help = `Usage: cachegen cdc sql [--apply] [--drop] [--config FILE] [--database-url URL] [--cwd DIR]
 
 Prints the SQL that makes PostgreSQL NOTIFY the cache of row changes, from cdc.postgres in
 cache.config.ts: per mapped table, one trigger function and statement-level INSERT, UPDATE,
@@ -20,6 +21,7 @@ Options:
   --drop               The script that removes the functions and triggers instead.
   --config FILE        The config file (default: cache.config.ts in the current folder).
   --database-url URL   The database for --apply (default: cdc.postgres.url, then DATABASE_URL).
+  --cwd DIR            The folder to run in (paths are relative to it).
 `;
 
 /** The validated cdc.postgres section; errors name the file and the option path. */
@@ -40,21 +42,19 @@ export const command: Command = {
   summary: 'Print or install the PostgreSQL triggers for change-data-capture invalidation',
   help,
   async run(args, io) {
-    const { values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        apply: { type: 'boolean', default: false },
-        drop: { type: 'boolean', default: false },
-        config: { type: 'string' },
-        'database-url': { type: 'string' },
-      },
+    const { values, positionals } = parseCommandArgs('cdc', args, {
+      apply: { type: 'boolean', default: false },
+      drop: { type: 'boolean', default: false },
+      config: { type: 'string', short: 'c' },
+      'database-url': { type: 'string' },
+      cwd: { type: 'string' },
     });
     if (positionals[0] !== 'sql' || positionals.length > 1) {
       io.stderr.write(`cachegen cdc: expected the subcommand "sql", got ${positionals.length ? `"${positionals.join(' ')}"` : 'none'}\n\n${help}`);
       return 2;
     }
-    const config = await loadConfig({ cwd: io.cwd, ...(values.config ? { file: values.config } : {}) });
+    const cwd = resolve(io.cwd, values.cwd ?? '.');
+    const config = await loadConfig({ cwd, ...(values.config ? { file: values.config } : {}) });
     const postgres = postgresSection(config.configFile ?? 'config', config);
     const sql = values.drop ? generateDropSql(postgres) : generateTriggerSql(postgres);
     if (!values.apply) {

@@ -3,7 +3,7 @@
  * `cachegen generate` would write now (for CI), 0 when they are up to date.
  */
 import { relative } from 'node:path';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { parseCommandArgs, projectOptions, UsageError } from '../args.js';
 import { projectOptionsFrom } from '../project-args.js';
 

@@ -5,7 +5,7 @@ import { nginxConfig } from '../../edge/nginx.js';
 import { varnishVcl } from '../../edge/vcl.js';
 import { loadProject } from '../../project.js';
 import { parseCommandArgs, projectOptions, UsageError } from '../args.js';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { projectOptionsFrom } from '../project-args.js';
 
 export const command: Command = {

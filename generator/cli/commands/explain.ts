@@ -4,11 +4,12 @@
  */
 import { cacheControl, varyHeader } from '@cachegen/runtime';
 import { formatTagParts } from '@cachegen/runtime';
+import { isMutation } from '../../ir/method.js';
 import type { IrOperation } from '../../ir/types.js';
 import { loadProject } from '../../project.js';
 import { oneOf, parseCommandArgs, projectOptions } from '../args.js';
 import { colors, wantsColor, type Colors } from '../color.js';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { projectOptionsFrom } from '../project-args.js';
 
 /** What explain says about one operation (also the `--format json` shape). */
@@ -26,7 +27,6 @@ export interface Explanation {
   invalidates?: string[];
 }
 
-const MUTATIONS = new Set(['post', 'put', 'patch', 'delete']);
 
 /** The parts of the cache key of a cached operation, in the order the runtime combines them. */
 export function keyParts(op: IrOperation): string[] {
@@ -46,7 +46,7 @@ export function keyParts(op: IrOperation): string[] {
 /** Explains one operation. */
 export function explainOperation(op: IrOperation): Explanation {
   const base = { operationId: op.operationId, method: op.method.toUpperCase(), path: op.path };
-  if (!op.cache || MUTATIONS.has(op.method)) {
+  if (!op.cache || isMutation(op)) {
     const out: Explanation = { ...base, cached: false };
     if (op.invalidates.length) out.invalidates = op.invalidates.map((t) => t.source);
     return out;

@@ -1,18 +1,20 @@
 /**
- * `cachegen generate`: lint the spec, then write types.ts, server.ts, client.ts and index.ts to
- * the output folder (and handler stubs, once). Refuses to generate while lint reports errors.
+ * `cachegen generate`: lint the spec, then write types.ts, operations.ts, server.ts, client.ts and
+ * index.ts to the output folder (and handler stubs, once). Refuses to generate while lint
+ * reports errors. `cachegen watch` writes through `writeGenerated` too.
  */
 import { relative } from 'node:path';
-import type { Command, CommandIO } from '../main.js';
+import type { Project } from '../../project.js';
+import type { Command, CommandIO } from '../command.js';
 import { parseCommandArgs, projectOptions, UsageError } from '../args.js';
 import { projectOptionsFrom } from '../project-args.js';
 import { colors, wantsColor } from '../color.js';
 
 const help = `Usage: cachegen generate [--config FILE] [--spec FILE --out DIR] [--force]
 
-Lints the spec, then writes the generated files: types.ts (openapi-typescript), server.ts
-(a Fastify plugin with typed, cached handlers), client.ts (a typed, cached client) and
-index.ts. Files whose content did not change are left alone; handler stubs are written to
+Lints the spec, then writes the generated files: types.ts (openapi-typescript, and each
+operation's request and response types), operations.ts (the operation table), server.ts (a
+Fastify plugin with typed, cached handlers), client.ts (a typed, cached client) and index.ts. Files whose content did not change are left alone; handler stubs are written to
 the config's \`handlers\` folder only when it has none.
 
 Options:
@@ -20,7 +22,26 @@ Options:
   --spec FILE        The OpenAPI spec (overrides the config's spec).
   --out DIR          The output folder (overrides the config's output).
   --force            Generate even when lint reports errors.
+  --cwd DIR          The folder to run in (paths are relative to it).
 `;
+
+/** Writes a loaded project's generated files and absent handler stubs, printing what it wrote (paths relative to `cwd`). */
+export async function writeGenerated(project: Project, io: CommandIO, cwd: string): Promise<void> {
+  const { generate } = await import('../../emit/generate.js');
+  const started = performance.now();
+  const result = await generate({
+    ir: project.ir,
+    output: project.config.output,
+    ...(project.config.handlers ? { handlers: project.config.handlers } : {}),
+    ...(project.config.runtimeImport ? { runtimeImport: project.config.runtimeImport } : {}),
+  });
+  const show = (p: string) => relative(cwd, p) || p;
+  for (const path of result.written) io.stdout.write(`wrote ${show(path)}\n`);
+  for (const path of result.stubs) io.stdout.write(`wrote ${show(path)} (handler stubs: yours to edit, never overwritten)\n`);
+  io.stdout.write(
+    `cachegen: ${project.ir.operations.length} operations, ${result.written.length} files written, ${result.unchanged.length} unchanged (${Math.round(performance.now() - started)} ms)\n`,
+  );
+}
 
 /** Prints lint problems the way \`cachegen lint\` does. */
 export async function printProblems(problems: import('../../lint/types.js').Problem[], io: CommandIO): Promise<void> {
@@ -37,27 +58,13 @@ export const command: Command = {
     const { loadProject } = await import('../../project.js');
     const { hasErrors } = await import('../../lint/lint.js');
     const options = projectOptionsFrom(values, [], io.cwd);
-    const { cwd } = options;
     const project = await loadProject(options);
     if (project.problems.length > 0) await printProblems(project.problems, io);
     if (hasErrors(project.problems) && !values.force) {
       io.stderr.write('cachegen generate: not generating while the spec has lint errors (fix them, or pass --force).\n');
       return 1;
     }
-    const { generate } = await import('../../emit/generate.js');
-    const started = performance.now();
-    const result = await generate({
-      ir: project.ir,
-      output: project.config.output,
-      ...(project.config.handlers ? { handlers: project.config.handlers } : {}),
-      ...(project.config.runtimeImport ? { runtimeImport: project.config.runtimeImport } : {}),
-    });
-    const show = (p: string) => relative(cwd, p) || p;
-    for (const path of result.written) io.stdout.write(`wrote ${show(path)}\n`);
-    for (const path of result.stubs) io.stdout.write(`wrote ${show(path)} (handler stubs: yours to edit, never overwritten)\n`);
-    io.stdout.write(
-      `cachegen: ${project.ir.operations.length} operations, ${result.written.length} files written, ${result.unchanged.length} unchanged (${Math.round(performance.now() - started)} ms)\n`,
-    );
+    await writeGenerated(project, io, options.cwd);
     return 0;
   },
 };

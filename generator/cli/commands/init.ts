@@ -8,7 +8,7 @@ import { configFileText, DEFAULT_PATHS } from '../../init/config-file.js';
 import { buildIr } from '../../ir/build.js';
 import { loadSpec } from '../../load/load-spec.js';
 import { parseCommandArgs, UsageError } from '../args.js';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 
 const SPEC_CANDIDATES = ['openapi.yaml', 'openapi.yml', 'openapi.json', 'spec/openapi.yaml', 'api/openapi.yaml'];
 

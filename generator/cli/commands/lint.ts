@@ -5,7 +5,7 @@ import { loadProject } from '../../project.js';
 import { oneOf, parseCommandArgs, projectOptions } from '../args.js';
 import { colors, wantsColor } from '../color.js';
 import { cachegenVersion } from '../version.js';
-import type { Command } from '../main.js';
+import type { Command } from '../command.js';
 import { projectOptionsFrom } from '../project-args.js';
 
 export const command: Command = {

@@ -2,8 +2,8 @@
  * `cachegen top`: a live per-endpoint table read from a service's /metrics, refreshed
  * every second, most costly endpoint (weighted miss cost) first. Loads no spec tools.
  */
-import { parseArgs } from 'node:util';
-import type { Command, CommandIO } from '../main.js';
+import type { Command, CommandIO } from '../command.js';
+import { parseCommandArgs, UsageError } from '../args.js';
 import { parseExposition, type Exposition } from '../../ops/exposition.js';
 import { renderTopTable, summarizeEndpoints } from '../../ops/top-table.js';
 
@@ -49,12 +49,8 @@ export const command: Command = {
   summary: 'Live per-endpoint table from a service\'s /metrics, sorted by weighted miss cost',
   help,
   async run(args, io: CommandIO) {
-    const { values } = parseArgs({
-      args,
-      options: { url: { type: 'string' }, interval: { type: 'string' }, once: { type: 'boolean' }, count: { type: 'string' }, prefix: { type: 'string' } },
-      strict: true,
-      allowPositionals: false,
-    });
+    const { values, positionals } = parseCommandArgs('top', args, { url: { type: 'string' }, interval: { type: 'string' }, once: { type: 'boolean' }, count: { type: 'string' }, prefix: { type: 'string' } });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (see \`cachegen top --help\`)`);
     if (!values.url) throw new Error('--url is required, e.g. --url http://localhost:3000/metrics');
     let url: URL;
     try {

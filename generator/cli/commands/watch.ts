@@ -5,7 +5,8 @@ import { formatPretty } from '../../lint/format/pretty.js';
 import { loadProject } from '../../project.js';
 import { parseCommandArgs, projectOptions } from '../args.js';
 import { colors, wantsColor } from '../color.js';
-import type { Command, CommandIO } from '../main.js';
+import type { Command } from '../command.js';
+import { writeGenerated } from './generate.js';
 import { projectOptionsFrom } from '../project-args.js';
 
 export const command: Command = {
@@ -30,21 +31,15 @@ Options:
     let timer: NodeJS.Timeout | undefined;
     let running = Promise.resolve();
 
-    const generateArgs = [
-      ...(values.config ? ['--config', values.config] : []),
-      ...(options.spec ? ['--spec', options.spec] : []),
-      ...(values.out ? ['--out', values.out] : []),
-    ];
-
     const once = async (): Promise<string[]> => {
       const started = new Date().toISOString().slice(11, 19);
       try {
         const project = await loadProject(options);
         io.stdout.write(`${c.dim(`[${started}]`)} lint\n` + formatPretty(project.problems, options.cwd, c));
         if (!values['lint-only'] && !hasErrors(project.problems)) {
-          const { main } = await import('../main.js');
-          const code = await main(['generate', ...generateArgs], { ...io, cwd: io.cwd } as CommandIO);
-          io.stdout.write(`${c.dim(`[${started}]`)} generate ${code === 0 ? c.green('done') : c.red(`failed (exit ${code})`)}\n`);
+          // The project just linted, generated as `cachegen generate` would in the same folder.
+          await writeGenerated(project, io, options.cwd);
+          io.stdout.write(`${c.dim(`[${started}]`)} generate ${c.green('done')}\n`);
         }
         return [...project.ir.files, ...(project.config.configFile ? [project.config.configFile] : [])];
       } catch (err) {
