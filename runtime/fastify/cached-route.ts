@@ -14,7 +14,7 @@ import { readsResponse, renderTags, type TagSources, type TagTemplateSpec } from
 import { contentTypeHeader, resultOf, serializeBody, type AnyHandler, type HandlerRequest } from './handler.js';
 import type { OperationSpec } from './operation.js';
 import { preparedCodec, type PreparedResponse } from './prepared.js';
-import type { RouteCache, RoutesOptions } from './register.js';
+import type { RouteCache, RoutesOptions } from './options.js';
 import { whyNotStored, type KeyCoverage } from './storable.js';
 import { isToken } from '../http/syntax.js';
 

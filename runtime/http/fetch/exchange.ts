@@ -7,9 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Cache, CacheMark } from '../../cache/index.js';
 import type { CacheControlDirectives } from '../cache-control.js';
 import { cacheStatus, type CacheStatusResult } from '../cache-status.js';
-import type { FreshnessPolicy } from './freshness.js';
+import type { Freshness, FreshnessPolicy } from './freshness.js';
 import { contentRange, type ByteSpan, type RangeSpec } from './ranges.js';
-import type { Freshness } from './reuse.js';
 import { bytesOf, isStoredEntry, toResponse, type StoredEntry, type StoredResponse } from './stored-response.js';
 
 /** RFC 9111 §1.2.2: the largest Age sent. */

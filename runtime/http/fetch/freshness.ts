@@ -71,3 +71,12 @@ export function currentAge(input: Pick<FreshnessInput, 'headers' | 'requestTime'
   const residentTime = Math.max(0, now - input.responseTime) / 1000;
   return correctedInitialAge + residentTime;
 }
+
+/** A stored response's freshness now (RFC 9111 §4.2). */
+export interface Freshness {
+  directives: CacheControlDirectives;
+  headers: Headers;
+  age: number;
+  /** Seconds of freshness left; <= 0 when stale. */
+  left: number;
+}

@@ -4,17 +4,10 @@
  */
 import { parseCacheControl, type CacheControlDirectives } from '../cache-control.js';
 import type { Env, Exchange } from './exchange.js';
-import { currentAge, freshnessLifetime } from './freshness.js';
+import { currentAge, freshnessLifetime, type Freshness } from './freshness.js';
 import { headersOf, type StoredResponse } from './stored-response.js';
 
-/** A stored response's freshness now (RFC 9111 §4.2). */
-export interface Freshness {
-  directives: CacheControlDirectives;
-  headers: Headers;
-  age: number;
-  /** Seconds of freshness left; <= 0 when stale. */
-  left: number;
-}
+export type { Freshness } from './freshness.js';
 
 /** RFC 9111 §4.2: a stored response's freshness now. */
 export function freshness(env: Env, stored: StoredResponse): Freshness {
