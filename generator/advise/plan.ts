@@ -7,6 +7,7 @@
 import { createRestKeyer, parseTagTemplate, strongEtag, type CachePolicy, type RestKeyer, type TagTemplateSpec } from '@cachegen/runtime';
 import { encodePrepared } from '@cachegen/runtime/fastify';
 import { successContentType } from '../emit/operation-shape.js';
+import { isMutation } from '../ir/method.js';
 import { effectivePolicy } from '../ir/policy.js';
 
 import type { IrDocument, IrOperation } from '../ir/types.js';
@@ -71,7 +72,6 @@ export interface TrafficPlan {
   callerFamilies: Set<string>;
 }
 
-const WRITES = new Set(['post', 'put', 'patch', 'delete']);
 
 /** `category:{query.category}` → `category:{}`. */
 export function familyOf(template: TagTemplateSpec): string {
@@ -123,7 +123,7 @@ function keyerFor(policy: CachePolicy): RestKeyer {
 
 /** Plans every operation of the IR (see the module comment). */
 export function planTraffic(ir: IrDocument): TrafficPlan {
-  const writeOps = ir.operations.filter((op) => WRITES.has(op.method));
+  const writeOps = ir.operations.filter(isMutation);
   const readOps = ir.operations.filter((op) => op.method === 'get' || op.method === 'head');
   const rootDefaults = ir.bundled['x-cache-defaults'];
   const defaults = rootDefaults === undefined ? {} : validateXCache(rootDefaults).value;

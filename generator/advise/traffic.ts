@@ -9,7 +9,7 @@
  * shows for the same family (picked by hash), else unknown, which a write to the family then
  * invalidates (fail closed: more invalidation, never less).
  */
-import { renderTags, type TagSources } from '@cachegen/runtime';
+import { boundedMemo, renderTags, type TagSources } from '@cachegen/runtime';
 import type { LogRecord } from './log/record.js';
 import type { KeyInput, ReadPlan, TagPlan, TrafficPlan, WritePlan } from './plan.js';
 import { readResources, writtenResources } from './routes.js';
@@ -111,20 +111,6 @@ const MAX_FAN_OUT = 1000;
 /** Paths whose resource hashes are remembered (hot paths repeat; oldest forgotten first). */
 const PATH_MEMO = 4096;
 
-/** A bounded memo of a function of a path: the last PATH_MEMO paths, oldest out first. */
-function memoByPath(compute: (path: string) => number[]): (path: string) => number[] {
-  const memo = new Map<string, number[]>();
-  return (path) => {
-    let value = memo.get(path);
-    if (value === undefined) {
-      value = compute(path);
-      if (memo.size >= PATH_MEMO) memo.delete(memo.keys().next().value!);
-      memo.set(path, value);
-    }
-    return value;
-  };
-}
-
 const usesQuery = (templates: TagPlan[]): boolean => templates.some((t) => t.template.parts.some((p) => p.kind === 'query'));
 
 /** What the first pass learned that later passes use to fill in what a line does not say. */
@@ -162,7 +148,7 @@ export class TrafficClassifier {
     this.domains = learning instanceof TagDomains ? learning : learning.domains;
     this.queryUsers = new Set([...plan.reads.filter((r) => usesQuery(r.tags)), ...plan.writes.filter((w) => usesQuery(w.invalidates))]);
     // A read's path resources name the writes no tag covers (see writtenPathHashes), so a covered write never counts as a stale hit.
-    this.readHashes = plan.reads.map((read) => memoByPath((path) => read.uncoveredWrites.flatMap((w) => readResources(path).map((r) => hash32(`${w}:${r}`)))));
+    this.readHashes = plan.reads.map((read) => boundedMemo(PATH_MEMO, (path: string) => read.uncoveredWrites.flatMap((w) => readResources(path).map((r) => hash32(`${w}:${r}`)))));
   }
 
   /** The access a record is. */

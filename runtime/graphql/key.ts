@@ -1,6 +1,7 @@
 /** Cache keys for GraphQL requests. */
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../keys/query.js';
+import { boundedMemo } from '../keys/memo.js';
 import { normalizeOperation, type NormalizedOperation } from './normalize.js';
 
 export interface GraphqlRequest {
@@ -10,20 +11,22 @@ export interface GraphqlRequest {
 }
 
 const MEMO_LIMIT = 2_000;
-/** Clients send the same few documents over and over: normalize each text once. */
-const memo = new Map<string, NormalizedOperation & { digest: string }>();
+/**
+ * Clients send the same few documents over and over: normalize each text once. Keyed by
+ * `<name length>:<name><query>`, which no other (name, query) pair spells.
+ */
+const normalized = boundedMemo(MEMO_LIMIT, (memoKey: string): NormalizedOperation & { digest: string } => {
+  const colon = memoKey.indexOf(':');
+  const end = colon + 1 + Number(memoKey.slice(0, colon));
+  const name = memoKey.slice(colon + 1, end);
+  const operation = normalizeOperation(memoKey.slice(end), name === '' ? undefined : name);
+  return { ...operation, digest: createHash('sha256').update(operation.canonical).digest('base64url') };
+});
 
 /** The normalized operation of a request, memoized by (operationName, query text). Throws GraphqlNormalizeError on invalid documents. */
 export function normalizeRequest(request: GraphqlRequest): NormalizedOperation & { digest: string } {
-  const memoKey = (request.operationName ?? '') + '\n' + request.query;
-  let found = memo.get(memoKey);
-  if (found === undefined) {
-    const normalized = normalizeOperation(request.query, request.operationName);
-    found = { ...normalized, digest: createHash('sha256').update(normalized.canonical).digest('base64url') };
-    if (memo.size >= MEMO_LIMIT) memo.delete(memo.keys().next().value!);
-    memo.set(memoKey, found);
-  }
-  return found;
+  const name = request.operationName == null ? '' : String(request.operationName);
+  return normalized(`${name.length}:${name}${request.query}`);
 }
 
 /**

@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { encodeComponent } from './encode.js';
 import { readHeader, type HeaderBag } from './headers.js';
+import { boundedMemo } from './memo.js';
 
 /**
  * Where an operation's caller identity comes from, as the security schemes of its spec declare
@@ -33,15 +34,7 @@ export function createIdentityDigest(secret: string, maxEntries = 10_000): Ident
   if (typeof secret !== 'string' || secret.length < 16) {
     throw new Error('keys: `secret` must be a string of at least 16 characters (it keys the HMAC of the caller\'s credential)');
   }
-  const memo = new Map<string, string>();
-  return (credential) => {
-    let digest = memo.get(credential);
-    if (digest !== undefined) return digest;
-    digest = createHmac('sha256', secret).update(credential).digest('base64url');
-    if (memo.size >= maxEntries) memo.delete(memo.keys().next().value!);
-    memo.set(credential, digest);
-    return digest;
-  };
+  return boundedMemo(maxEntries, (credential: string) => createHmac('sha256', secret).update(credential).digest('base64url'));
 }
 
 /**

@@ -5,3 +5,4 @@ export { normalizeHeaderValue, readHeader, type HeaderBag } from './headers.js';
 export { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, type IdentityDigest, type IdentitySource } from './identity.js';
 export { encodeComponent, canonicalQueryComponent } from './encode.js';
 export { boundKey } from './bound.js';
+export { boundedMemo } from './memo.js';

@@ -17,6 +17,7 @@ import { boundKey } from './bound.js';
 import { encodeComponent } from './encode.js';
 import { normalizeHeaderValue, readHeader, type HeaderBag } from './headers.js';
 import { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, type IdentitySource } from './identity.js';
+import { boundedMemo } from './memo.js';
 import { createQueryFilter, normalizeQuery } from './query.js';
 
 export interface RestKeyInput {
@@ -68,17 +69,9 @@ export function createRestKeyer(options: RestKeyOptions): RestKeyer {
   const headsByOperation = new Map<string, string>();
   // Cache hits are repeated requests: the same raw query string normalizes the same way, so
   // remember the last few thousand (bounded, oldest first out, so unique queries cannot grow it).
-  const queryMemo = new Map<string, string>();
-  const normalizedQuery = (query: RestKeyInput['query']): string => {
-    if (typeof query !== 'string' || query.length > 1024) return normalizeQuery(query, filter);
-    let normalized = queryMemo.get(query);
-    if (normalized === undefined) {
-      normalized = normalizeQuery(query, filter);
-      if (queryMemo.size >= 4096) queryMemo.delete(queryMemo.keys().next().value!);
-      queryMemo.set(query, normalized);
-    }
-    return normalized;
-  };
+  const memoQuery = boundedMemo(4096, (query: string) => normalizeQuery(query, filter));
+  const normalizedQuery = (query: RestKeyInput['query']): string =>
+    typeof query !== 'string' || query.length > 1024 ? normalizeQuery(query, filter) : memoQuery(query);
 
   const identityOf = (input: RestKeyInput): string | undefined => {
     if (identify) {

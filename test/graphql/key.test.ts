@@ -64,3 +64,13 @@ describe('graphqlKey', () => {
     }), { numRuns: 300 });
   });
 });
+
+describe('the normalization memo', () => {
+  it('keeps an operationName and a query apart: a name holding a line break is not another request\'s query', () => {
+    const named = { operationName: 'A', query: 'query B { b }\nquery A { a }' };
+    const forged = { operationName: 'A\nquery B { b }', query: 'query A { a }' };
+    // Joined with a line break, both spelled the same memo key; the second got the first's answer.
+    expect(graphqlKey(named)).toMatch(/^gql\|A\|/);
+    expect(() => graphqlKey(forged)).toThrow(/no operation named/);
+  });
+});

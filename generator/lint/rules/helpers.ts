@@ -1,12 +1,8 @@
 /** Small questions several rules ask about operations. */
 import type { IrCache, IrOperation, SourceLocation } from '../../ir/types.js';
+import { isMutation } from '../../ir/method.js';
 
-const MUTATIONS = new Set(['post', 'put', 'patch', 'delete']);
-
-/** POST, PUT, PATCH and DELETE change state; their responses are never cached. */
-export function isMutation(op: IrOperation): boolean {
-  return MUTATIONS.has(op.method);
-}
+export { isMutation };
 
 /** Operations that store responses: x-cache present, not sensitive, not a mutation. */
 export function storedOperations(ops: IrOperation[]): Array<IrOperation & { cache: IrCache }> {
