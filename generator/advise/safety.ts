@@ -6,7 +6,7 @@
  * field (no-store-violation, even as a warning), means "do not cache".
  */
 import { parseTagTemplate } from '@cachegen/runtime';
-import { effectivePolicy } from '../ir/policy.js';
+import { effectivePolicy, varyOnParameters } from '../ir/policy.js';
 import type { IrCache, IrDocument, IrOperation, TagTemplate } from '../ir/types.js';
 
 import { lint } from '../lint/lint.js';
@@ -28,7 +28,9 @@ function candidateCache(op: IrOperation, defaults: XCache, annotation: XCache): 
     const parsed = parseTagTemplate(source);
     return 'parts' in parsed ? [{ source, parts: parsed.parts, location: op.location }] : [];
   });
-  return { policy, tags, location: op.location, fields: {}, explicit: Object.keys(annotation) as IrCache['explicit'], invalid: false };
+  const cache: IrCache = { policy, tags, location: op.location, fields: {}, explicit: Object.keys(annotation) as IrCache['explicit'], implicitVary: [], invalid: false };
+  varyOnParameters(cache, op.parameters);
+  return cache;
 }
 
 /** Problems lint reports for each candidate operation when every candidate carries its annotation. */

@@ -10,13 +10,19 @@ import { servedOperations, successContentType, successStatus } from './operation
 import { codeLiteral, printFile, propertyKey } from './printer.js';
 
 /** One operation's entry in the table. */
-export function operationEntry(op: IrOperation): OperationEntry {
+export function operationEntry(op: IrOperation, credentials: IrDocument['credentials'] = []): OperationEntry {
   const entry: OperationEntry = { method: op.method.toUpperCase() as OperationMethod, path: op.path };
   const status = successStatus(op);
   if (status !== 200) entry.status = status;
   const contentType = successContentType(op);
   if (contentType !== 'application/json') entry.contentType = contentType;
-  if (op.cache) entry.cache = { ...compactPolicy(op.cache.policy), ...(op.identity.length > 0 ? { identity: op.identity } : {}) };
+  if (op.cache) {
+    entry.cache = {
+      ...compactPolicy(op.cache.policy),
+      ...(op.identity.length > 0 ? { identity: op.identity } : {}),
+      ...(credentials.length > 0 ? { credentials } : {}),
+    };
+  }
   if (op.invalidates.length > 0) entry.invalidates = op.invalidates.map((t) => t.source);
   return entry;
 }
@@ -25,7 +31,7 @@ export function operationEntry(op: IrOperation): OperationEntry {
 export function emitOperations(ir: IrDocument, runtimeImport: string): string {
   const entries = servedOperations(ir.operations).map((op) => {
     const key = propertyKey(op.name);
-    return `  ${key}: ${codeLiteral(operationEntry(op), '  ', key.length + 4)},`;
+    return `  ${key}: ${codeLiteral(operationEntry(op, ir.credentials), '  ', key.length + 4)},`;
   });
   const table = [
     '/** Every operation of the spec: method, path, x-cache (defaults left out), tags it invalidates. */',

@@ -47,7 +47,7 @@ export function routeSchemas(op: IrOperation): RouteSchemas {
 /** The route table a generated server.ts builds when it loads, built from the IR (for tests and tools). */
 export function routeTable(ir: IrDocument): OperationSpec[] {
   const operations = servedOperations(ir.operations);
-  const table = Object.fromEntries(operations.map((op) => [op.name, operationEntry(op)]));
+  const table = Object.fromEntries(operations.map((op) => [op.name, operationEntry(op, ir.credentials)]));
   return operationSpecs(table, Object.fromEntries(operations.map((op) => [op.name, routeSchemas(op)])));
 }
 

@@ -5,10 +5,10 @@
  */
 import type { LoadedSpec } from '../load/load-spec.js';
 import { validateInvalidates, validateXCache, type XCache, type XCacheIssue } from '../schema/x-cache.js';
-import { identitySources } from './identity.js';
+import { documentCredentials, identitySources } from './identity.js';
 import { assignNames } from './names.js';
 import { deriveOperationId } from './operation-id.js';
-import { effectivePolicy, failClosedPolicy } from './policy.js';
+import { effectivePolicy, failClosedPolicy, varyOnParameters } from './policy.js';
 import { resolveSchema } from './schema-walk.js';
 import { parseTagTemplate } from '@cachegen/runtime';
 import type {
@@ -102,6 +102,7 @@ export function buildIr(spec: LoadedSpec): IrDocument {
     operations,
     schemas: isObject(components.schemas) ? (components.schemas as Record<string, JsonSchema>) : {},
     securitySchemes: isObject(components.securitySchemes) ? (components.securitySchemes as IrDocument['securitySchemes']) : {},
+    credentials: documentCredentials(b.securitySchemes, (name) => b.deref(b.securitySchemes[name])),
     bundled,
     diagnostics: b.diagnostics,
   };
@@ -130,7 +131,10 @@ function buildOperation(b: Builder, path: string, item: Obj, method: HttpMethod,
   if (body) {
     operation.requestBody = { required: body.required === true, content: buildContent(b, body.content), location: b.at([...base, 'requestBody']) };
   }
-  if (op['x-cache'] !== undefined) operation.cache = buildCache(b, op['x-cache'], base, defaults, operation.security.schemes.length > 0);
+  if (op['x-cache'] !== undefined) {
+    operation.cache = buildCache(b, op['x-cache'], base, defaults, operation.security.schemes.length > 0);
+    varyOnParameters(operation.cache, operation.parameters);
+  }
   if (op['x-cache-invalidates'] !== undefined) {
     operation.invalidatesDeclared = true;
     const where = [...base, 'x-cache-invalidates'];
@@ -174,8 +178,8 @@ function buildCache(b: Builder, raw: unknown, base: Segment[], defaults: XCache,
   const tagBase = 'tags' in own ? [...where, 'tags'] : ['x-cache-defaults', 'tags'];
   const tags = merged.tags.flatMap((source, index) => parseTags(b, source, [...tagBase, index]));
   const invalid = result.issues.length > 0 || b.defaultsInvalid || tags.length < merged.tags.length;
-  if (invalid) return { policy: failClosedPolicy(secured), tags: [], location: b.at(where), fields, explicit, invalid };
-  return { policy: merged, tags, location: b.at(where), fields, explicit, invalid };
+  if (invalid) return { policy: failClosedPolicy(secured), tags: [], location: b.at(where), fields, explicit, implicitVary: [], invalid };
+  return { policy: merged, tags, location: b.at(where), fields, explicit, implicitVary: [], invalid };
 }
 
 function buildParameters(b: Builder, path: string, item: Obj, method: HttpMethod): IrParameter[] {

@@ -53,3 +53,23 @@ export function identitySources(
   }
   return [...byKey.values()];
 }
+
+/** Credentials the runtime hashes whatever the table says (runtime/keys/rest.ts). */
+const ALWAYS_HASHED = new Set(['header:authorization', 'header:proxy-authorization', 'header:cookie']);
+
+/**
+ * The request values any security scheme of the document authenticates with, beyond the ones the
+ * runtime always treats as credentials (Authorization, Cookie): apiKey headers and query
+ * parameters. Every cached operation's key hashes them (HMAC), wherever they enter it (a `vary`,
+ * the query), so no raw credential reaches a key or Redis. Sorted, each once.
+ */
+export function documentCredentials(schemes: Record<string, unknown>, resolveScheme: (name: string) => Obj | undefined): IdentitySource[] {
+  const byKey = new Map<string, IdentitySource>();
+  for (const name of Object.keys(schemes)) {
+    const source = schemeIdentity(resolveScheme(name));
+    if (!source || source.in === 'cookie') continue;
+    const key = `${source.in}:${source.name}`;
+    if (!ALWAYS_HASHED.has(key)) byKey.set(key, source);
+  }
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, source]) => source);
+}

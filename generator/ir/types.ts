@@ -68,6 +68,12 @@ export interface IrCache {
   /** Fields the operation wrote itself (the rest came from x-cache-defaults). */
   explicit: Array<keyof CachePolicy>;
   /**
+   * Request headers in `policy.vary` that x-cache did not name: the operation's header
+   * parameters (and `cookie` for cookie parameters). The handler reads them, so they key the
+   * entry and go out in `Vary` (docs/x-cache.md, "vary").
+   */
+  implicitVary: string[];
+  /**
    * True when the annotation (or x-cache-defaults) has an error. The policy is then the
    * fail-closed one: never stored, `no-store`, private when the operation has security.
    */
@@ -120,6 +126,11 @@ export interface IrDocument {
   /** Named schemas from components (with any from other files brought in by bundling). */
   schemas: Record<string, JsonSchema>;
   securitySchemes: Record<string, Record<string, unknown>>;
+  /**
+   * Request values the document's security schemes authenticate with, beyond Authorization and
+   * Cookie (apiKey headers and query parameters): keyed only as HMACs (generator/ir/identity.ts).
+   */
+  credentials: IdentitySource[];
   /** The bundled, single-file OpenAPI document, for tools that need one (openapi-typescript). */
   bundled: Record<string, unknown>;
   /**

@@ -39,8 +39,12 @@ export interface ClientOptions {
 export interface ClientOperation {
   method: string;
   path: string;
-  /** Present on operations with x-cache; `identity`: where a private entry's caller identity comes from (from the spec's security). */
-  cache?: { policy: CachePolicy; tags: TagTemplateSpec[]; identity?: IdentitySource[] };
+  /**
+   * Present on operations with x-cache; `identity`: where a private entry's caller identity comes
+   * from (from the spec's security); `credentials`: the spec's apiKey headers and query parameters,
+   * keyed only as HMACs (as on the server).
+   */
+  cache?: { policy: CachePolicy; tags: TagTemplateSpec[]; identity?: IdentitySource[]; credentials?: IdentitySource[] };
   invalidates: TagTemplateSpec[];
 }
 
@@ -169,7 +173,7 @@ function keyers(operations: Record<string, ClientOperation>): (operationId: stri
     let keyer = built.get(operationId);
     if (keyer === undefined) {
       processSecret ??= randomBytes(32).toString('base64url');
-      keyer = createRestKeyer({ policy: cached.policy, secret: processSecret, identity: cached.identity ?? [] });
+      keyer = createRestKeyer({ policy: cached.policy, secret: processSecret, identity: cached.identity ?? [], ...(cached.credentials ? { credentials: cached.credentials } : {}) });
       built.set(operationId, keyer);
     }
     return keyer;
@@ -180,7 +184,7 @@ function keyers(operations: Record<string, ClientOperation>): (operationId: stri
 function credentialHeadersOf(operations: Record<string, ClientOperation>): string[] {
   const names = new Set(['authorization', 'cookie']);
   for (const op of Object.values(operations)) {
-    for (const source of op.cache?.identity ?? []) if (source.in === 'header') names.add(source.name.toLowerCase());
+    for (const source of [...(op.cache?.identity ?? []), ...(op.cache?.credentials ?? [])]) if (source.in === 'header') names.add(source.name.toLowerCase());
   }
   return [...names];
 }

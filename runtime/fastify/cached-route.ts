@@ -92,7 +92,8 @@ export function cachedHandler(
 
 function cachedRouteOf(op: OperationSpec, policy: CachePolicy, handler: AnyHandler, options: RoutesOptions<object>, bypass: CachedRoute['bypass']): CachedRoute {
   const isPrivate = policy.scope === 'private';
-  if (isPrivate && !options.secret && !options.identify) {
+  const secret = options.secret ?? process.env.CACHEGEN_KEY_SECRET;
+  if (isPrivate && !secret && !options.identify) {
     throw new Error(
       `routes: operation "${op.operationId}" is x-cache scope: private; pass \`secret\` (HMAC of the caller's credential) or \`identify\` to the routes plugin`,
     );
@@ -103,7 +104,8 @@ function cachedRouteOf(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
   const keyer = createRestKeyer({
     policy,
     identity: sources,
-    ...(options.secret ? { secret: options.secret } : {}),
+    ...(secret ? { secret } : {}),
+    ...(op.cache?.credentials ? { credentials: op.cache.credentials } : {}),
     ...(identify ? { identify: (input: RestKeyInput) => (input as KeyInput).identity } : {}),
   });
   const identityHeaders = isPrivate ? identityHeadersOf(sources, identify !== undefined) : [];
@@ -195,7 +197,8 @@ function keyOf(route: CachedRoute, request: FastifyRequest, identity: string | u
   if (key !== undefined) return key;
   const input = route.input;
   input.params = request.params as RestKeyInput['params'];
-  input.query = rawQuery(url);
+  // The values the handler receives (parsed, coerced), never a re-decoding of the URL.
+  input.query = request.query as RestKeyInput['query'];
   input.headers = request.headers;
   input.identity = identity;
   key = route.keyer(input);
@@ -206,11 +209,6 @@ function keyOf(route: CachedRoute, request: FastifyRequest, identity: string | u
     byUrl.set(url, key);
   }
   return key;
-}
-
-function rawQuery(url: string): string {
-  const at = url.indexOf('?');
-  return at < 0 ? '' : url.slice(at + 1);
 }
 
 /** The origin call, on a miss only: the handler's result, serialized, hashed and tagged once, and judged storable or not. */

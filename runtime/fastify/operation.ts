@@ -30,8 +30,12 @@ export interface OperationSpec {
   successStatus: number;
   /** Media type of the success response (`application/json` unless the spec says otherwise). */
   contentType: string;
-  /** Present on operations with x-cache; `identity`: where a private entry's caller identity comes from (from the spec's security). */
-  cache?: { policy: CachePolicy; tags: TagTemplateSpec[]; identity?: IdentitySource[] };
+  /**
+   * Present on operations with x-cache; `identity`: where a private entry's caller identity comes
+   * from (from the spec's security); `credentials`: request values the spec's security schemes
+   * name beyond Authorization and Cookie (apiKey headers and query parameters), keyed only as HMACs.
+   */
+  cache?: { policy: CachePolicy; tags: TagTemplateSpec[]; identity?: IdentitySource[]; credentials?: IdentitySource[] };
   /** `x-cache-invalidates` of a mutation. */
   invalidates: TagTemplateSpec[];
 }

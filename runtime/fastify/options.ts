@@ -17,7 +17,11 @@ export interface RoutesOptions<H extends object = object> {
   handlers: H;
   /** The two-tier cache from createCache(). */
   cache: RouteCache;
-  /** Secret for the HMAC of the caller's credential (the operation's identity source) that keys `scope: private` responses. */
+  /**
+   * Secret (16+ characters) for the HMAC of credentials in keys: the caller's credential (the
+   * operation's identity source) that keys `scope: private` responses, and credentials a `vary`
+   * or the query puts in a key. Default: the CACHEGEN_KEY_SECRET environment variable.
+   */
   secret?: string;
   /**
    * Caller identity (e.g. a user id) for `scope: private` keys; wins over the credential's HMAC.

@@ -3,8 +3,9 @@
  *
  * Every component of a cache key passes through `encodeComponent`, whose output never
  * contains the key's delimiters (`|`, `&`, `=`, `:`, `,`), so no value can forge a second
- * component. Percent-encoded input is decoded first (`decodeQueryComponent`), so `%7e`,
- * `%7E` and `~` give the same key.
+ * component. A raw query component is decoded first, as the server's query parser decodes it
+ * (`decodeQueryComponent`), so `%7e`, `%7E` and `~` give the same key, and text the parser does
+ * not decode keeps its own key.
  */
 
 /**
@@ -43,56 +44,27 @@ function encodeIllFormed(text: string): string {
   return out;
 }
 
-const KEEP = /^[A-Za-z0-9\-_.!~*'()]$/;
 /** Text that encodeURIComponent leaves unchanged. */
 const PLAIN = /^[A-Za-z0-9\-_.!~*'()]*$/;
 
 /**
- * Canonical encoding of one raw query-string component (a name or a value, as sent on the
- * wire): `+` is a space, percent escapes are decoded, and the result is encoded as
- * `encodeComponent` would. Malformed escapes never throw: the bytes are kept as they are.
+ * One raw query-string component (a name or a value, as sent on the wire) decoded exactly as
+ * Fastify's query parser (fast-querystring) decodes it: `+` is a space, and percent escapes are
+ * decoded when the whole component is valid UTF-8; when it is not (`%31%30%30%`, `%FF`), the
+ * handler receives the text as sent, so the key does too (never a repaired twin such as `100%`).
  */
+export function decodeQueryComponent(raw: string): string {
+  const spaced = raw.indexOf('+') === -1 ? raw : raw.replace(/\+/g, ' ');
+  if (spaced.indexOf('%') === -1) return spaced;
+  try {
+    return decodeURIComponent(spaced) || spaced;
+  } catch {
+    return spaced;
+  }
+}
+
+/** `encodeComponent(decodeQueryComponent(raw))`: the key text of one raw query component. */
 export function canonicalQueryComponent(raw: string): string {
   if (PLAIN.test(raw)) return raw;
-  if (raw.indexOf('%') === -1 && raw.indexOf('+') === -1) return encodeComponent(raw);
-  const spaced = raw.indexOf('+') === -1 ? raw : raw.replace(/\+/g, ' ');
-  try {
-    return encodeURIComponent(decodeURIComponent(spaced));
-  } catch {
-    return encodeBytes(toBytes(spaced));
-  }
-}
-
-/** Percent-decodes valid `%XX` escapes to bytes and UTF-8-encodes everything else. */
-function toBytes(text: string): Uint8Array {
-  const out: number[] = [];
-  const encoder = new TextEncoder();
-  let literalStart = 0;
-  const flush = (end: number) => {
-    if (end > literalStart) for (const b of encoder.encode(text.slice(literalStart, end))) out.push(b);
-  };
-  for (let i = 0; i < text.length; i++) {
-    if (text.charCodeAt(i) !== 0x25 /* % */) continue;
-    const hex = text.slice(i + 1, i + 3);
-    if (!/^[0-9A-Fa-f]{2}$/.test(hex)) continue;
-    flush(i);
-    out.push(parseInt(hex, 16));
-    i += 2;
-    literalStart = i + 1;
-  }
-  flush(text.length);
-  return Uint8Array.from(out);
-}
-
-/**
- * The same alphabet as encodeURIComponent over UTF-8 bytes: for valid UTF-8 this equals
- * encodeURIComponent(decoded), and for invalid UTF-8 it is still one string per byte sequence.
- */
-function encodeBytes(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) {
-    const ch = String.fromCharCode(b);
-    out += b < 0x80 && KEEP.test(ch) ? ch : '%' + b.toString(16).toUpperCase().padStart(2, '0');
-  }
-  return out;
+  return encodeComponent(decodeQueryComponent(raw));
 }

@@ -1,8 +1,8 @@
 /**
- * Query normalization for cache keys: parameters sorted by name (repeated ones keep their
- * order), percent-encoding canonicalized, filtered by the policy's allow-list or ignore-list.
+ * Query normalization for cache keys: the parameters as the handler receives them, sorted by
+ * name (repeated ones keep their order), filtered by the policy's allow-list or ignore-list.
  */
-import { canonicalQueryComponent, encodeComponent } from './encode.js';
+import { decodeQueryComponent, encodeComponent } from './encode.js';
 
 /** Which query parameter names take part in the key. */
 export type QueryFilter = (name: string) => boolean;
@@ -44,42 +44,73 @@ function memoize(test: QueryFilter): QueryFilter {
   };
 }
 
-type Pair = [name: string, value: string];
+/**
+ * Query parameters whose values are credentials (an apiKey in the query): their values enter
+ * the key only as `digest(value)`, never as sent.
+ */
+export interface QueryRedaction {
+  /** Decoded parameter names. */
+  names: ReadonlySet<string>;
+  digest: (value: string) => string;
+}
+
+/** One parameter of the canonical form: encoded name, encoded value (absent: an empty array), array or not. */
+type Pair = [name: string, value: string | undefined, array: boolean];
 
 const byName = (a: Pair, b: Pair): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /**
- * The canonical form of a query, `a=1&a=2&b=x`: the same string for a raw query string
- * (`?b=x&a=1&a=2`) and for the object a server parsed from it (`{ b: 'x', a: ['1', '2'] }`).
- * `a` and `a=` are the same (both an empty value, as in URLSearchParams).
+ * The canonical form of a query, `a[]=1&a[]=2&b=x`, built from the values a handler receives:
+ * the object the server's query parser (and its schema coercion) produced, or a raw query string
+ * parsed the way Fastify's default parser parses it (`decodeQueryComponent`; a name sent twice
+ * is an array). Names are sorted; an array's items keep their order and are marked `name[]`, so
+ * `?a=1` (a string) and a one-item array differ; a value that is not a string (a number a schema
+ * coerced, an object a custom parser built) is `$` and its canonical JSON, so it never equals a
+ * string. `a` and `a=` are the same (both an empty string, as the parser gives them).
  */
-export function normalizeQuery(query: string | Record<string, unknown> | undefined, filter?: QueryFilter): string {
+export function normalizeQuery(query: string | Record<string, unknown> | undefined, filter?: QueryFilter, redaction?: QueryRedaction): string {
   if (query === undefined || query === null) return '';
-  const pairs = typeof query === 'string' ? pairsFromString(query, filter) : pairsFromObject(query, filter);
+  const pairs = typeof query === 'string' ? pairsFromString(query, filter, redaction) : pairsFromObject(query, filter, redaction);
   if (pairs.length === 0) return '';
   if (pairs.length > 1) pairs.sort(byName);
-  let out = pairs[0]![0] + '=' + pairs[0]![1];
-  for (let i = 1; i < pairs.length; i++) out += '&' + pairs[i]![0] + '=' + pairs[i]![1];
+  let out = '';
+  for (let i = 0; i < pairs.length; i++) {
+    const [name, value, array] = pairs[i]!;
+    out += (i === 0 ? '' : '&') + name + (array ? '[]' : '') + (value === undefined ? '' : '=' + value);
+  }
   return out;
 }
 
-function pairsFromString(raw: string, filter: QueryFilter | undefined): Pair[] {
+function stringValue(name: string, value: string, redaction: QueryRedaction | undefined): string {
+  return redaction !== undefined && redaction.names.has(name) ? redaction.digest(value) : encodeComponent(value);
+}
+
+function pairsFromString(raw: string, filter: QueryFilter | undefined, redaction: QueryRedaction | undefined): Pair[] {
   const pairs: Pair[] = [];
   const text = raw.charCodeAt(0) === 0x3f /* ? */ ? raw.slice(1) : raw;
   if (text.length === 0) return pairs;
   for (const part of text.split('&')) {
     if (part.length === 0) continue;
     const eq = part.indexOf('=');
-    const rawName = eq === -1 ? part : part.slice(0, eq);
-    const rawValue = eq === -1 ? '' : part.slice(eq + 1);
-    const name = canonicalQueryComponent(rawName);
-    if (filter && !filter(decodeForFilter(name))) continue;
-    pairs.push([name, canonicalQueryComponent(rawValue)]);
+    const name = decodeQueryComponent(eq === -1 ? part : part.slice(0, eq));
+    if (filter && !filter(name)) continue;
+    const value = eq === -1 ? '' : decodeQueryComponent(part.slice(eq + 1));
+    pairs.push([encodeComponent(name), stringValue(name, value, redaction), false]);
+  }
+  // The parser makes an array of a name sent more than once.
+  if (pairs.length > 1) {
+    pairs.sort(byName);
+    for (let i = 0; i < pairs.length; ) {
+      let j = i + 1;
+      while (j < pairs.length && pairs[j]![0] === pairs[i]![0]) j++;
+      if (j - i > 1) for (let k = i; k < j; k++) pairs[k]![2] = true;
+      i = j;
+    }
   }
   return pairs;
 }
 
-function pairsFromObject(query: Record<string, unknown>, filter: QueryFilter | undefined): Pair[] {
+function pairsFromObject(query: Record<string, unknown>, filter: QueryFilter | undefined, redaction: QueryRedaction | undefined): Pair[] {
   const pairs: Pair[] = [];
   for (const name in query) {
     if (!Object.prototype.hasOwnProperty.call(query, name)) continue;
@@ -88,31 +119,19 @@ function pairsFromObject(query: Record<string, unknown>, filter: QueryFilter | u
     if (filter && !filter(name)) continue;
     const encodedName = encodeComponent(name);
     if (Array.isArray(value)) {
-      for (const item of value) if (item !== undefined) pairs.push([encodedName, encodeComponent(scalar(item))]);
+      if (value.length === 0) pairs.push([encodedName, undefined, true]);
+      for (const item of value) pairs.push([encodedName, valueText(name, item, redaction), true]);
     } else {
-      pairs.push([encodedName, encodeComponent(scalar(value))]);
+      pairs.push([encodedName, valueText(name, value, redaction), false]);
     }
   }
   return pairs;
 }
 
-/** Filters see parameter names as the application does: decoded. */
-function decodeForFilter(encoded: string): string {
-  if (encoded.indexOf('%') === -1) return encoded;
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return encoded;
-  }
-}
-
-/** Strings as they are; numbers and booleans as written in a URL; anything else as canonical JSON. */
-function scalar(value: unknown): string {
-  switch (typeof value) {
-    case 'string': return value;
-    case 'number': case 'boolean': case 'bigint': return String(value);
-    default: return value === null ? '' : canonicalJson(value);
-  }
+/** A string as `stringValue`; anything else `$` + its canonical JSON (`$` never starts an encoded string). */
+function valueText(name: string, value: unknown, redaction: QueryRedaction | undefined): string {
+  if (typeof value === 'string') return stringValue(name, value, redaction);
+  return '$' + stringValue(name, canonicalJson(value), redaction);
 }
 
 /** JSON with object keys sorted at every level: equal values, equal text. */

@@ -8,33 +8,52 @@
  *
  * `u:` appears only for `scope: private`; `h:` lists the policy's `vary` headers in order,
  * `=` followed by the normalized value, or nothing after the name when the header is absent
- * (so an absent header and an empty one differ). Keys longer than `maxLength` keep
+ * (so an absent header and an empty one differ). A credential (Authorization, Cookie, an apiKey
+ * header or query parameter) appears only as its HMAC. Keys longer than `maxLength` keep
  * `rest|<operationId>|u:<identity>|` and hash the rest with SHA-256.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { CachePolicy } from '../http/policy.js';
 import { boundKey } from './bound.js';
 import { encodeComponent } from './encode.js';
 import { normalizeHeaderValue, readHeader, type HeaderBag } from './headers.js';
 import { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, type IdentitySource } from './identity.js';
 import { boundedMemo } from './memo.js';
-import { createQueryFilter, normalizeQuery } from './query.js';
+import { createQueryFilter, normalizeQuery, type QueryRedaction } from './query.js';
+
+/** Headers that carry credentials whatever the spec says: never in a key as sent. */
+const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie'];
 
 export interface RestKeyInput {
   operationId: string;
   /** Path parameters, decoded (as Fastify gives them). */
   params: Record<string, string | number | undefined>;
-  /** The raw query string (with or without `?`) or the object a server parsed from it. */
+  /**
+   * The query as the handler receives it: the object the server's query parser (and schema
+   * coercion) produced, or a raw query string (with or without `?`), parsed as Fastify's default
+   * parser parses it.
+   */
   query: string | Record<string, unknown>;
   headers: HeaderBag;
 }
 
 export interface RestKeyOptions {
   policy: Pick<CachePolicy, 'vary' | 'scope' | 'key'>;
-  /** HMAC secret (16+ characters) for identities taken from the caller's credential (`identity`). */
+  /**
+   * HMAC secret (16+ characters) for identities taken from the caller's credential (`identity`),
+   * and for credentials in the key (below). Without one, those credentials are keyed under a
+   * random secret of this keyer: still never raw, but no other process produces the same key.
+   */
   secret?: string;
   /** Where the credential is (the operation's `cache.identity`); default the Authorization header. */
   identity?: readonly IdentitySource[];
+  /**
+   * Request values that are credentials, as the spec's security schemes name them (an apiKey
+   * header or query parameter). Their values, those of the `identity` sources and those of
+   * Authorization, Proxy-Authorization and Cookie enter the key (through `vary` or the query)
+   * only as their HMAC.
+   */
+  credentials?: readonly IdentitySource[];
   /** The caller's identity (e.g. a user id) from the request; wins over the credential. Anything but a non-empty string: anonymous. */
   identify?: (input: RestKeyInput) => string | undefined;
   /** Longest key before the part after the identity is hashed; default 512. */
@@ -65,13 +84,22 @@ export function createRestKeyer(options: RestKeyOptions): RestKeyer {
   }
   const digest = isPrivate && options.secret ? createIdentityDigest(options.secret) : undefined;
   const sources = options.identity ?? [AUTHORIZATION_SOURCE];
+  const credentials = [...sources, ...(options.credentials ?? [])];
+  const credentialHeaders = new Set([...CREDENTIAL_HEADERS, ...credentials.filter((c) => c.in === 'header').map((c) => c.name.toLowerCase())]);
+  const hashedVary = vary.map((name) => credentialHeaders.has(name));
+  const credentialQuery = new Set(credentials.filter((c) => c.in === 'query').map((c) => c.name));
+  // Only built when something needs it: a random secret is fine (keys stay private to this keyer), never the raw value.
+  const credentialDigest = hashedVary.includes(true) || credentialQuery.size > 0
+    ? createIdentityDigest(options.secret ?? randomBytes(32).toString('base64url'))
+    : undefined;
+  const redaction: QueryRedaction | undefined = credentialQuery.size > 0 ? { names: credentialQuery, digest: credentialDigest! } : undefined;
   const identify = options.identify;
   const headsByOperation = new Map<string, string>();
   // Cache hits are repeated requests: the same raw query string normalizes the same way, so
   // remember the last few thousand (bounded, oldest first out, so unique queries cannot grow it).
-  const memoQuery = boundedMemo(4096, (query: string) => normalizeQuery(query, filter));
+  const memoQuery = boundedMemo(4096, (query: string) => normalizeQuery(query, filter, redaction));
   const normalizedQuery = (query: RestKeyInput['query']): string =>
-    typeof query !== 'string' || query.length > 1024 ? normalizeQuery(query, filter) : memoQuery(query);
+    typeof query !== 'string' || query.length > 1024 ? normalizeQuery(query, filter, redaction) : memoQuery(query);
 
   const identityOf = (input: RestKeyInput): string | undefined => {
     if (identify) {
@@ -120,7 +148,7 @@ export function createRestKeyer(options: RestKeyOptions): RestKeyer {
       for (let i = 0; i < vary.length; i++) {
         const value = readHeader(input.headers, vary[i]!);
         rest += varyPrefixes[i]!;
-        if (value !== undefined) rest += '=' + encodeComponent(normalizeHeaderValue(value));
+        if (value !== undefined) rest += '=' + (hashedVary[i] ? credentialDigest!(value) : encodeComponent(normalizeHeaderValue(value)));
       }
     }
     return boundKey(head, rest, maxLength);

@@ -11,8 +11,12 @@ import { tagTemplate, type TagTemplateSpec } from '../tags/index.js';
 
 export type OperationMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
-/** An operation's x-cache: the policy fields that differ from POLICY_DEFAULTS, and where a private entry's caller identity comes from. */
-export type OperationCache = Partial<CachePolicy> & { identity?: IdentitySource[] };
+/**
+ * An operation's x-cache: the policy fields that differ from POLICY_DEFAULTS, where a private
+ * entry's caller identity comes from, and the request values the spec's security schemes name
+ * beyond Authorization and Cookie (apiKey headers and query parameters), keyed only as HMACs.
+ */
+export type OperationCache = Partial<CachePolicy> & { identity?: IdentitySource[]; credentials?: IdentitySource[] };
 
 export interface OperationEntry {
   method: OperationMethod;
@@ -39,7 +43,7 @@ export interface ResolvedOperation {
   status: number;
   contentType: string;
   /** `identity`: where a private entry's caller identity comes from (from the spec's security). */
-  cache?: { policy: CachePolicy; tags: TagTemplateSpec[]; identity: IdentitySource[] };
+  cache?: { policy: CachePolicy; tags: TagTemplateSpec[]; identity: IdentitySource[]; credentials?: IdentitySource[] };
   invalidates: TagTemplateSpec[];
 }
 
@@ -64,9 +68,9 @@ export function resolveOperation(operationId: string, entry: OperationEntry): Re
     invalidates: templates(operationId, entry.invalidates ?? []),
   };
   if (entry.cache) {
-    const { identity = [], ...fields } = entry.cache;
+    const { identity = [], credentials, ...fields } = entry.cache;
     const policy: CachePolicy = { ...structuredClone(POLICY_DEFAULTS), ...fields };
-    resolved.cache = { policy, tags: templates(operationId, policy.tags), identity };
+    resolved.cache = { policy, tags: templates(operationId, policy.tags), identity, ...(credentials ? { credentials } : {}) };
   }
   return resolved;
 }

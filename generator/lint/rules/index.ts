@@ -1,7 +1,9 @@
 /** Every lint rule, in the order they are documented (docs/lint-rules.md). */
 import type { Rule } from '../types.js';
 import { authWithoutIdentity } from './auth-without-identity.js';
+import { credentialInKey } from './credential-in-key.js';
 import { edgeUnpurgeableTag } from './edge-unpurgeable-tag.js';
+import { headerParameterVary } from './header-parameter-vary.js';
 import { highCardinalityVary } from './high-cardinality-vary.js';
 import { invalidatesOnRead } from './invalidates-on-read.js';
 import { invalidationMatchesNothing } from './invalidation-matches-nothing.js';
@@ -28,6 +30,8 @@ export const rules: ReadonlyArray<Rule<any>> = [
   privateWithSMaxAge,
   varyStar,
   highCardinalityVary,
+  headerParameterVary,
+  credentialInKey,
   swrWithoutTtl,
   ttlExceedsMax,
   missingTtl,
