@@ -1,6 +1,7 @@
 /**
- * Request header values as they enter a key: looked up case-insensitively, whitespace
- * normalized, the case of the value kept (a value's case can change the response).
+ * Request header values as they enter a key: looked up case-insensitively, the value exactly as
+ * the handler reads it (no whitespace or case normalization: `en ,fr` and `en, fr` are two
+ * strings to a handler, so they are two keys).
  */
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
@@ -19,18 +20,4 @@ export function readHeader(headers: HeaderBag | undefined, lowerName: string): s
     if (value === undefined) return undefined;
   }
   return typeof value === 'string' ? value : value.join(', ');
-}
-
-const NEEDS_WORK = /^\s|\s$|\s\s|\s,|,(?! )|[\t\r\n]/;
-
-/**
- * `  en-US ,fr;q=0.5 ` → `en-US, fr;q=0.5`: trimmed, list commas followed by one space,
- * runs of whitespace collapsed. Values that are already clean are returned as they are.
- */
-export function normalizeHeaderValue(value: string): string {
-  if (!NEEDS_WORK.test(value)) return value;
-  return value
-    .trim()
-    .replace(/\s+/g, ' ')
-    .replace(/ ?, ?/g, ', ');
 }

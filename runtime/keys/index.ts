@@ -1,7 +1,7 @@
 /** Cache keys: pure functions from a request to a string that no other request can produce. */
 export { createRestKeyer, type RestKeyInput, type RestKeyOptions, type RestKeyer } from './rest.js';
 export { normalizeQuery, createQueryFilter, canonicalJson, globsToRegExp, type QueryFilter, type QueryRedaction } from './query.js';
-export { normalizeHeaderValue, readHeader, type HeaderBag } from './headers.js';
+export { readHeader, type HeaderBag } from './headers.js';
 export { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, type IdentityDigest, type IdentitySource } from './identity.js';
 export { encodeComponent, canonicalQueryComponent, decodeQueryComponent } from './encode.js';
 export { boundKey } from './bound.js';

@@ -7,7 +7,7 @@
  *   rest|<operationId>|u:<identity>|p:<name>=<value>&…|q:<normalized query>|h:<header>=<value>&…
  *
  * `u:` appears only for `scope: private`; `h:` lists the policy's `vary` headers in order,
- * `=` followed by the normalized value, or nothing after the name when the header is absent
+ * `=` followed by the value as the handler reads it, or nothing after the name when the header is absent
  * (so an absent header and an empty one differ). A credential (Authorization, Cookie, an apiKey
  * header or query parameter) appears only as its HMAC. Keys longer than `maxLength` keep
  * `rest|<operationId>|u:<identity>|` and hash the rest with SHA-256.
@@ -16,7 +16,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { CachePolicy } from '../http/policy.js';
 import { boundKey } from './bound.js';
 import { encodeComponent } from './encode.js';
-import { normalizeHeaderValue, readHeader, type HeaderBag } from './headers.js';
+import { readHeader, type HeaderBag } from './headers.js';
 import { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, type IdentitySource } from './identity.js';
 import { boundedMemo } from './memo.js';
 import { createQueryFilter, normalizeQuery, type QueryRedaction } from './query.js';
@@ -148,7 +148,7 @@ export function createRestKeyer(options: RestKeyOptions): RestKeyer {
       for (let i = 0; i < vary.length; i++) {
         const value = readHeader(input.headers, vary[i]!);
         rest += varyPrefixes[i]!;
-        if (value !== undefined) rest += '=' + (hashedVary[i] ? credentialDigest!(value) : encodeComponent(normalizeHeaderValue(value)));
+        if (value !== undefined) rest += '=' + (hashedVary[i] ? credentialDigest!(value) : encodeComponent(value));
       }
     }
     return boundKey(head, rest, maxLength);

@@ -22,8 +22,7 @@ const positive: Array<[fixture: string, expected: Expected[], options?: RuleOpti
   ]],
   ['auth-without-identity.bad.yaml', [
     ['auth-without-identity', 'error', 9, 9], // global security
-    ['auth-without-identity', 'error', 17, 7], // Authorization header parameter
-    ['auth-without-identity', 'warning', 24, 7], // optional apiKey in a header
+    ['auth-without-identity', 'warning', 15, 7], // optional apiKey in a header
   ]],
   ['set-cookie-shared.bad.yaml', [['set-cookie-shared', 'error', 6, 7]]],
   ['unknown-tag-parameter.bad.yaml', [
@@ -43,6 +42,14 @@ const positive: Array<[fixture: string, expected: Expected[], options?: RuleOpti
   ['private-with-s-maxage.bad.yaml', [['private-with-s-maxage', 'error', 9, 9]]],
   ['vary-star.bad.yaml', [['vary-star', 'error', 8, 9]]],
   ['high-cardinality-vary.bad.yaml', [['high-cardinality-vary', 'warning', 8, 9]]],
+  ['header-parameter-vary.bad.yaml', [
+    ['header-parameter-vary', 'warning', 8, 11], // X-Tenant-Id
+    ['header-parameter-vary', 'warning', 9, 11], // Authorization (keyed as its HMAC)
+  ]],
+  ['credential-in-key.bad.yaml', [
+    ['credential-in-key', 'error', 11, 16], // {header.authorization}
+    ['credential-in-key', 'error', 22, 16], // {query.api_key} of an apiKey-in-query scheme
+  ]],
   ['swr-without-ttl.bad.yaml', [['swr-without-ttl', 'warning', 7, 9]]],
   ['ttl-exceeds-max.bad.yaml', [
     ['ttl-exceeds-max', 'warning', 4, 3], // inherited from x-cache-defaults: reported where it was written

@@ -17,7 +17,6 @@ function credentialHeaders(ir: IrDocument, op: IrOperation): string[] {
       // apiKey in query: the key already includes the query string.
     } else headers.add('authorization');
   }
-  if (op.parameters.some((p) => p.in === 'header' && p.name === 'authorization')) headers.add('authorization');
   return [...headers];
 }
 
@@ -29,12 +28,12 @@ export const authWithoutIdentity: Rule = {
     for (const op of storedOperations(ir.operations)) {
       const { policy } = op.cache;
       if (policy.scope !== 'public') continue;
-      const byParameter = op.parameters.some((p) => p.in === 'header' && p.name === 'authorization');
-      if (!op.security.required && !byParameter && op.security.schemes.length === 0) continue;
+      // An Authorization header *parameter* needs no check here: the IR keys every header parameter.
+      if (!op.security.required && op.security.schemes.length === 0) continue;
       const credentials = credentialHeaders(ir, op);
       const missing = credentials.filter((h) => !policy.vary.includes(h));
       if (credentials.length > 0 && missing.length === 0) continue;
-      const optional = !op.security.required && !byParameter;
+      const optional = !op.security.required;
       report({
         location: fieldLocation(op.cache, 'scope'),
         severity: optional ? 'warning' : undefined,

@@ -1,12 +1,11 @@
 /**
- * credential-in-key: a credential (Authorization, Proxy-Authorization, Cookie, or what an apiKey
- * scheme names) in a tag template or in the `vary` of a public read. Tags are stored in Redis and
- * sent in Surrogate-Key as rendered, so a credential in one is an error. In a key it is only ever
- * its HMAC (runtime/keys), but a public entry per credential is per-user data: a warning.
+ * credential-in-key: a tag template reads a credential (Authorization, Proxy-Authorization, Cookie,
+ * or what an apiKey scheme names). Tags are stored in Redis and sent in Surrogate-Key as rendered;
+ * keys never hold one (runtime/keys hashes credentials), and neither may a tag.
  */
 import type { IrDocument, TagTemplate } from '../../ir/types.js';
 import type { Rule } from '../types.js';
-import { describe, fieldLocation, storedOperations } from './helpers.js';
+import { describe } from './helpers.js';
 
 const ALWAYS = ['authorization', 'proxy-authorization', 'cookie'];
 
@@ -25,7 +24,7 @@ function credentialIn(template: TagTemplate, headers: Set<string>, query: Set<st
 
 export const credentialInKey: Rule = {
   id: 'credential-in-key',
-  description: 'No tag template may read a credential (tags reach Redis and Surrogate-Key as written); a public read that varies on one caches per credential: use scope: private.',
+  description: 'No tag template may read a credential: tags reach Redis and Surrogate-Key as rendered.',
   defaultSeverity: 'error',
   check(ir, { report }) {
     const headers = credentialHeaders(ir);
@@ -37,16 +36,6 @@ export const credentialInKey: Rule = {
           report({ location: template.location, message: `"${template.source}" in ${describe(op)} reads the credential ${credential}: tags are stored in Redis and sent in Surrogate-Key as rendered (tag by a user id from the response or a path parameter instead)` });
         }
       }
-    }
-    for (const op of storedOperations(ir.operations)) {
-      if (op.cache.policy.scope !== 'public') continue;
-      const varied = op.cache.policy.vary.filter((h) => headers.has(h));
-      if (varied.length === 0) continue;
-      report({
-        severity: 'warning',
-        location: fieldLocation(op.cache, 'vary'),
-        message: `${describe(op)} is public and varies on the credential ${varied.join(', ')}: the key holds only its HMAC (never the raw value), but each credential gets its own public entry; per-user data wants scope: private`,
-      });
     }
   },
 };
