@@ -89,7 +89,7 @@ export async function generateApi(dir: string): Promise<GeneratedApi> {
   const server = (await import(pathToFileURL(join(dir, 'server.ts')).href)) as Record<string, unknown>;
   const client = (await import(pathToFileURL(join(dir, 'client.ts')).href)) as Record<string, unknown>;
   return {
-    operationTable: server.operationTable as OperationSpec[],
+    operationTable: server.routeTable as OperationSpec[],
     schemas: server.schemas as SharedSchemas,
     routes: server.default as GeneratedApi['routes'],
     createClient: client.createClient as GeneratedApi['createClient'],
