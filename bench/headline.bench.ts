@@ -8,7 +8,8 @@
  *   (d) (a) behind nginx proxy_cache,
  *   (e) (a) behind Varnish,
  *   (f) a hand-written Fastify route sending the same bytes as a constant Buffer (Node's ceiling),
- *   (g) the same route sending the four headers a cached answer carries (their own cost).
+ *   (g) the same route sending the four headers a cached answer carries (their own cost),
+ *   (h) node:http alone sending (g)'s bytes and headers (what Fastify's pipeline costs on top of Node).
  * Every Node contender runs in its own process (bench/lib/headline-server.ts), so the load
  * generator (autocannon, in this process) never shares its event loop. Each contender is checked
  * before it is measured: the second request must be a hit (the uncached one: never a hit).
@@ -221,6 +222,8 @@ async function main(): Promise<void> {
     nodes.push(constant);
     const constantHeaders = await startNode('constant-headers', { HEADLINE_BODY: Buffer.from(body).toString('base64') });
     nodes.push(constantHeaders);
+    const nodeHttp = await startNode('node-http', { HEADLINE_BODY: Buffer.from(body).toString('base64') });
+    nodes.push(nodeHttp);
     const upstream = new URL(uncached.url).host;
     const nginx = await startNginx(nginxSite(upstream));
     edges.push(nginx);
@@ -235,6 +238,7 @@ async function main(): Promise<void> {
       { key: 'varnish', name: '(e) uncached catalog behind Varnish', url: varnish.url, expect: 'hit', processGroup: varnish.processGroup },
       { key: 'constant', name: '(f) constant Buffer, hand-written Fastify route', url: constant.url, expect: 'hit', processGroup: constant.processGroup },
       { key: 'constant-headers', name: '(g) (f) + the four cache headers', url: constantHeaders.url, expect: 'hit', processGroup: constantHeaders.processGroup },
+      { key: 'node-http', name: '(h) node:http alone, the bytes and headers of (g)', url: nodeHttp.url, expect: 'hit', processGroup: nodeHttp.processGroup },
     ];
     const contenders = all.filter((c) => !ONLY || ONLY.includes(c.key));
     for (const c of contenders) await check(c, body);
@@ -263,6 +267,7 @@ async function main(): Promise<void> {
       // Issue #15, target 3: (b) ≥ 0.95× (f) and ≥ 1.0× (g), by req/s; CPU per request says the same without the machine's noise.
       `Against Node's ceiling: (b) served ${(1 / ratio('constant')).toFixed(2)}× the req/s of (f) (target ≥ 0.95×) and ${(1 / ratio('constant-headers')).toFixed(2)}× (g) (target ≥ 1.0×);`,
       `by server CPU per request, (f) costs ${(byKey('constant').cpuUs / ours.cpuUs).toFixed(2)}× and (g) ${(byKey('constant-headers').cpuUs / ours.cpuUs).toFixed(2)}× what (b) costs.`,
+      `Of (g)'s CPU per request, node:http alone (h) accounts for ${((byKey('node-http').cpuUs / byKey('constant-headers').cpuUs) * 100).toFixed(0)}%: the rest is Fastify's pipeline (routing, hooks, reply), which a cachegen hit goes through like any route so that users' hooks (onRequest, onSend, onResponse…) still run.`,
     ].join(' ');
     const markdown = [
       '# Headline: cachegen vs nginx and Varnish in front',

@@ -11,7 +11,11 @@
  *   constant   a hand-written Fastify route sending HEADLINE_BODY (base64) as a constant Buffer
  *   constant-headers  the same with the four headers a cached answer carries (Age, Cache-Status,
  *              Cache-Control, ETag): what sending them costs by itself
+ *   node-http  node:http alone sending the same bytes with the same headers: what Fastify's request
+ *              pipeline (routing, hooks, reply) costs on top of Node
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import type { RouteCache } from '@cachegen/runtime/fastify';
 import { startCatalog } from '../../examples/catalog/app.js';
@@ -58,8 +62,19 @@ async function start(variant: string): Promise<{ url: string; close(): Promise<v
       });
       return { url: await app.listen({ port: 0, host: '127.0.0.1' }), close: () => app.close() };
     }
+    case 'node-http': {
+      const body = Buffer.from(process.env.HEADLINE_BODY ?? '', 'base64');
+      const headers = {
+        age: '21', 'cache-status': 'cachegen; hit; ttl=579', 'cache-control': 'public, max-age=600', etag: '"yDbI2bYcWLWSAfpuyDT5WV"',
+        'content-type': 'application/json; charset=utf-8', 'content-length': String(body.length),
+      };
+      const server = createServer((_request, response) => { response.writeHead(200, headers).end(body); });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    }
     default:
-      throw new Error(`headline-server: unknown variant "${variant}" (uncached | l1 | l1-redis | constant | constant-headers)`);
+      throw new Error(`headline-server: unknown variant "${variant}" (uncached | l1 | l1-redis | constant | constant-headers | node-http)`);
   }
 }
 
