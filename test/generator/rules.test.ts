@@ -1,4 +1,7 @@
 /** Every lint rule on a positive and a negative fixture, with the exact problems expected (rule, severity, line, column). */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildIr, lint, loadSpec, rules, ruleIds, type Problem } from 'cachegen';
 import { fixture } from './fixtures.js';
@@ -139,4 +142,49 @@ it('messages say what is wrong and what to do', async () => {
   const [problem] = await problemsOf('rules/invalidation-matches-nothing.bad.yaml');
   expect(problem!.message).toBe('DELETE /products/{id} invalidates "products:{id}" but no cached operation produces a matching tag (cached operations produce: product:{id})');
   expect(problem!.pointer).toBe('#/paths/~1products~1{id}/delete/x-cache-invalidates/0');
+});
+
+it('invalidation-matches-nothing matches through literal prefixes either way and through leading placeholders', async () => {
+  const read = (path: string, tags: string[]) => ({
+    get: {
+      operationId: `get${path.replace(/\W/g, '')}`,
+      'x-cache': { ttl: 60, tags },
+      parameters: [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      responses: { '200': { description: 'ok' } },
+    },
+  });
+  const write = (path: string, invalidates: string[]) => ({
+    post: {
+      operationId: `post${path.replace(/\W/g, '')}`,
+      'x-cache-invalidates': invalidates,
+      parameters: [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
+      responses: { '204': { description: 'done' } },
+    },
+  });
+  const spec = {
+    openapi: '3.1.0',
+    info: { title: 'prefixes', version: '1' },
+    paths: {
+      '/items/{id}': read('/items/{id}', ['item:{id}', 'things5']),
+      '/stock/{region}': read('/stock/{region}', ['{region}:stock']),
+      '/w/{id}': write('/w/{id}', [
+        'item:42', // longer literal prefix than the produced item:{id}
+        'item:{id}', // the same prefix
+        'ite{id}:x', // shorter prefix: the produced item:{id} starts with it
+        'eu:stock', // the produced tag starts with a placeholder
+        '{id}:stock', // the invalidation starts with a placeholder
+        'things5', // literal, equal
+        'things50', // literal, longer than things5: matches nothing
+        'thing', // literal, a prefix of things5 without a placeholder: matches nothing
+      ]),
+    },
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'cachegen-rules-'));
+  try {
+    writeFileSync(join(dir, 'openapi.json'), JSON.stringify(spec));
+    const problems = lint(buildIr(await loadSpec(join(dir, 'openapi.json')))).filter((p) => p.rule === 'invalidation-matches-nothing');
+    expect(problems.map((p) => p.message.match(/invalidates "([^"]+)"/)?.[1])).toEqual(['things50', 'thing']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

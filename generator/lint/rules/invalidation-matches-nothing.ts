@@ -39,6 +39,39 @@ export function patternsOverlap(a: Pattern, b: Pattern): boolean {
   return go(0, 0);
 }
 
+/**
+ * The produced patterns whose literal prefix agrees with `prefix` (one starts with the other), found
+ * through an index rather than by comparing with every produced pattern: a spec where each of
+ * thousands of resources has its own tags would otherwise cost invalidations × tags comparisons.
+ */
+function candidatesByPrefix<P extends { prefix: string }>(produced: readonly P[]): (prefix: string) => P[] {
+  const byPrefix = new Map<string, P[]>();
+  for (const p of produced) {
+    const group = byPrefix.get(p.prefix);
+    if (group) group.push(p);
+    else byPrefix.set(p.prefix, [p]);
+  }
+  // Sorted by UTF-16 code units, as startsWith compares: the prefixes starting with `s` are one run from s's place.
+  const sorted = [...byPrefix.keys()].sort();
+  return (prefix) => {
+    const out: P[] = [];
+    // Produced prefixes that `prefix` starts with (itself included).
+    for (let end = 0; end <= prefix.length; end++) out.push(...(byPrefix.get(prefix.slice(0, end)) ?? []));
+    // Longer produced prefixes that start with `prefix`.
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sorted[mid]! < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) {
+      if (sorted[i] !== prefix) out.push(...byPrefix.get(sorted[i]!)!);
+    }
+    return out;
+  };
+}
+
 export const invalidationMatchesNothing: Rule = {
   id: 'invalidation-matches-nothing',
   description: 'Every x-cache-invalidates tag must match a tag some cached operation produces.',
@@ -48,14 +81,14 @@ export const invalidationMatchesNothing: Rule = {
     const bySource = new Map<string, Pattern>();
     for (const op of storedOperations(ir.operations)) for (const tag of op.cache.tags) if (!bySource.has(tag.source)) bySource.set(tag.source, toPattern(tag));
     const produced = [...bySource.entries()].map(([source, pattern]) => ({ source, pattern, prefix: literalPrefix(pattern) }));
+    const candidates = candidatesByPrefix(produced);
     const verdicts = new Map<string, boolean>();
     const matches = (template: TagTemplate): boolean => {
       let verdict = verdicts.get(template.source);
       if (verdict === undefined) {
         const pattern = toPattern(template);
-        const prefix = literalPrefix(pattern);
         // Literal prefixes must agree before the (costlier) wildcard match can succeed.
-        verdict = produced.some((p) => (p.prefix.startsWith(prefix) || prefix.startsWith(p.prefix)) && patternsOverlap(pattern, p.pattern));
+        verdict = candidates(literalPrefix(pattern)).some((p) => patternsOverlap(pattern, p.pattern));
         verdicts.set(template.source, verdict);
       }
       return verdict;
