@@ -278,6 +278,8 @@ async function main(): Promise<void> {
       '',
       verdict,
       '',
+      "Reading the numbers. nginx answers a hit from its cache with a fraction of the CPU that node:http alone (h) needs to send the same bytes: no Node server closes that gap, whatever it does per request. A cachegen hit goes through Fastify's whole pipeline like any route, so users' hooks (onRequest, preHandler, onSend, onResponse: authentication, rate limits, logging) still run on hits; writing prepared header bytes to the socket would need `reply.hijack()`, which skips onSend and onResponse, so the hit path does not do it. What an in-process hit saves is the proxy hop: no second process, no second connection, and an answer that invalidations reach in the same process (docs/two-tier.md).",
+      '',
       `Load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}. The machine (${machine().cpus} cores) is shared with other work and the load generator shares it too: read ratios within this run, not absolute numbers. Latencies are every 200 response's time as autocannon's clients saw it (percentiles of all responses of a run, median over runs), measured while the server is saturated by ${CONNECTIONS} connections, so they mostly mirror req/s; the proxies' include their hop, cachegen's answer comes from the process that owns the data.`,
       '',
     ].join('\n');
