@@ -9,7 +9,7 @@ import type { ExecutionResult } from 'graphql';
 import type { Cache } from '../cache/index.js';
 import { cacheStatus } from '../http/cache-status.js';
 import { readHeader } from '../keys/headers.js';
-import { createIdentityDigest } from '../keys/identity.js';
+import { createIdentityDigest, identityPart } from '../keys/identity.js';
 import { graphqlKey, normalizeRequest, type GraphqlRequest } from './key.js';
 
 export interface GraphqlCacheOptions {
@@ -57,8 +57,7 @@ export function graphqlCacheHandler(options: GraphqlCacheOptions): (request: Fas
       return undefined;
     }
     // Never String(id): every caller whose identify gave an object would share `[object Object]`.
-    if (typeof id === 'string' && id !== '') return 'i' + encodeURIComponent(id);
-    if (id !== undefined) return undefined;
+    if (id !== undefined) return identityPart(id);
     const authorization = digest ? readHeader(request.headers, 'authorization') : undefined;
     return authorization ? 'a' + digest!(authorization) : undefined;
   };

@@ -8,6 +8,7 @@ import type { Interceptor, InterceptingListener, Metadata as GrpcMetadata, Statu
 import { requirePeer } from '../peer.js';
 import type { Cache, Codec } from '../cache/index.js';
 import { cacheStatus } from '../http/cache-status.js';
+import { identityPart } from '../keys/identity.js';
 import { grpcKey, sortMessageKeys } from './key.js';
 import { messageCodec } from './codec.js';
 
@@ -69,16 +70,23 @@ export function grpcCacheInterceptor(options: GrpcCacheOptions): Interceptor {
       start(md, l, next) { metadata = md; listener = l; startNext = next; },
       sendMessage(msg, next) { message = msg; sendNext = next; },
       halfClose(halfCloseNext) {
-        const privateScope = policy.scope === 'private';
-        const identity = privateScope ? options.identify?.(metadata) : undefined;
-        if (privateScope && !identity) return passThrough(halfCloseNext);
+        let identity: string | undefined;
+        if (policy.scope === 'private') {
+          // identify is synchronous here: a Promise, an object or a throw is no identity (uncached), never a shared one.
+          try {
+            identity = identityPart(options.identify?.(metadata));
+          } catch {
+            identity = undefined;
+          }
+          if (identity === undefined) return passThrough(halfCloseNext);
+        }
         let key: string;
         try {
           key = grpcKey(method.path, method.requestSerialize(sortMessageKeys(message)));
         } catch {
           return passThrough(halfCloseNext);
         }
-        if (identity) key += '|u:' + encodeURIComponent(identity);
+        if (identity !== undefined) key += '|u:' + identity;
 
         const loader = () => new Promise<unknown>((resolve, reject) => {
           let response: unknown;
@@ -98,7 +106,7 @@ export function grpcCacheInterceptor(options: GrpcCacheOptions): Interceptor {
           tags: policy.tags ? policy.tags(message) : [],
           endpoint: method.path,
           codec: policy.codec ?? messageCodec,
-          shared: !privateScope,
+          shared: policy.scope !== 'private',
         }).then((result) => {
           const responseMetadata = new Metadata();
           responseMetadata.set('cache-status', cacheStatus({ status: result.status, ttl: result.ttl, stored: result.status === 'miss' }, name));

@@ -4,7 +4,7 @@
  * and in logs) never carry the raw credential. Server and client build it here, from the same
  * sources (docs/architecture.md, invariant 4).
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { encodeComponent } from './encode.js';
 import { readHeader, type HeaderBag } from './headers.js';
 import { boundedMemo } from './memo.js';
@@ -91,4 +91,16 @@ function decodedName(raw: string, percentEncoded: boolean): string {
   } catch {
     return raw;
   }
+}
+
+/**
+ * The key part for an identity `identify` gave (REST, GraphQL, gRPC): `i` and the escaped id, or
+ * `h` and its SHA-256 when long (just as unique). Anything but a non-empty string (a Promise, an
+ * object, a number) is no identity: undefined, never `[object Promise]` shared by every caller.
+ * Never throws (a lone surrogate is escaped, not refused).
+ */
+export function identityPart(id: unknown): string | undefined {
+  if (typeof id !== 'string' || id === '') return undefined;
+  const encoded = encodeComponent(id);
+  return encoded.length <= 128 ? 'i' + encoded : 'h' + createHash('sha256').update(encoded).digest('base64url');
 }

@@ -2,7 +2,7 @@
 export { createRestKeyer, type RestKeyInput, type RestKeyOptions, type RestKeyer } from './rest.js';
 export { normalizeQuery, createQueryFilter, canonicalJson, globsToRegExp, type QueryFilter, type QueryRedaction } from './query.js';
 export { readHeader, type HeaderBag } from './headers.js';
-export { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, type IdentityDigest, type IdentitySource } from './identity.js';
+export { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, identityPart, type IdentityDigest, type IdentitySource } from './identity.js';
 export { encodeComponent, canonicalQueryComponent, decodeQueryComponent } from './encode.js';
 export { boundKey } from './bound.js';
 export { boundedMemo } from './memo.js';

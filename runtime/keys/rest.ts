@@ -12,12 +12,12 @@
  * header or query parameter) appears only as its HMAC. Keys longer than `maxLength` keep
  * `rest|<operationId>|u:<identity>|` and hash the rest with SHA-256.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { CachePolicy } from '../http/policy.js';
 import { boundKey } from './bound.js';
 import { encodeComponent } from './encode.js';
 import { readHeader, type HeaderBag } from './headers.js';
-import { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, type IdentitySource } from './identity.js';
+import { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, identityPart, type IdentitySource } from './identity.js';
 import { boundedMemo } from './memo.js';
 import { createQueryFilter, normalizeQuery, type QueryRedaction } from './query.js';
 
@@ -103,13 +103,8 @@ export function createRestKeyer(options: RestKeyOptions): RestKeyer {
 
   const identityOf = (input: RestKeyInput): string | undefined => {
     if (identify) {
-      const id: unknown = identify(input);
-      // Not a string (a Promise, an object): no identity, never `[object Promise]` shared by every caller.
-      if (typeof id === 'string' && id !== '') {
-        const encoded = encodeComponent(id);
-        // A huge id would crowd the key; its SHA-256 is just as unique.
-        return encoded.length <= 128 ? 'i' + encoded : 'h' + createHash('sha256').update(encoded).digest('base64url');
-      }
+      const part = identityPart(identify(input));
+      if (part !== undefined) return part;
     }
     if (digest) {
       const credential = credentialOf(sources, input.headers, input.query);
