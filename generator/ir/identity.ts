@@ -3,7 +3,7 @@
  * requirements (docs/architecture.md, invariant 4): the server and the generated client key
  * private entries by exactly these request values.
  */
-import type { IdentitySource } from '@cachegen/runtime';
+import { CREDENTIAL_HEADERS, type IdentitySource } from '@cachegen/runtime';
 
 type Obj = Record<string, unknown>;
 
@@ -54,8 +54,8 @@ export function identitySources(
   return [...byKey.values()];
 }
 
-/** Credentials the runtime hashes whatever the table says (runtime/keys/rest.ts). */
-const ALWAYS_HASHED = new Set(['header:authorization', 'header:proxy-authorization', 'header:cookie']);
+/** Credentials the runtime hashes whatever the table says. */
+const ALWAYS_HASHED = new Set(CREDENTIAL_HEADERS.map((name) => `header:${name}`));
 
 /**
  * The request values any security scheme of the document authenticates with, beyond the ones the

@@ -21,8 +21,8 @@ import { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, identityPart,
 import { boundedMemo } from './memo.js';
 import { createQueryFilter, normalizeQuery, type QueryRedaction } from './query.js';
 
-/** Headers that carry credentials whatever the spec says: never in a key as sent. */
-const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie'];
+/** Headers that carry credentials whatever the spec says: never in a key as sent (lint and the IR read this list too). */
+export const CREDENTIAL_HEADERS: readonly string[] = ['authorization', 'proxy-authorization', 'cookie'];
 
 export interface RestKeyInput {
   operationId: string;

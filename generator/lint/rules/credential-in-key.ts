@@ -3,14 +3,13 @@
  * or what an apiKey scheme names). Tags are stored in Redis and sent in Surrogate-Key as rendered;
  * keys never hold one (runtime/keys hashes credentials), and neither may a tag.
  */
+import { CREDENTIAL_HEADERS } from '@cachegen/runtime';
 import type { IrDocument, TagTemplate } from '../../ir/types.js';
 import type { Rule } from '../types.js';
 import { describe } from './helpers.js';
 
-const ALWAYS = ['authorization', 'proxy-authorization', 'cookie'];
-
 function credentialHeaders(ir: IrDocument): Set<string> {
-  return new Set([...ALWAYS, ...ir.credentials.filter((c) => c.in === 'header').map((c) => c.name.toLowerCase())]);
+  return new Set([...CREDENTIAL_HEADERS, ...ir.credentials.filter((c) => c.in === 'header').map((c) => c.name.toLowerCase())]);
 }
 
 /** The credential a template reads, as written (`{header.authorization}`), or undefined. */
