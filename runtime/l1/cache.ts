@@ -1,6 +1,6 @@
 import { hashKey, lastKey, utf8Length, valueBytes } from './hash.js';
 import { LruPolicy } from './lru.js';
-import { resolveL1Options, type ResolvedL1Options } from './options.js';
+import { MAX_ENTRIES, resolveL1Options, type ResolvedL1Options } from './options.js';
 import type { EvictionPolicy } from './policy.js';
 import { EXPIRE_AT, FRESH_UNTIL, MAX_SIZE, NIL, SlotTable, TIMED, TIME_STRIDE } from './slots.js';
 import { TinyLfuPolicy, type TinyLfuSettings } from './tinylfu.js';
@@ -14,7 +14,7 @@ const SWEEP_PER_SET = 2;
  * bounds, and per-entry fresh / stale / expired times. See docs/l1.md.
  *
  * Invariants, after every public call returns:
- * - size <= maxEntries and bytes <= maxBytes (set() evicts before it returns);
+ * - size <= maxEntries (and <= MAX_ENTRIES) and bytes <= maxBytes (set() evicts before it returns);
  * - no stored entry is bigger than maxEntryBytes or maxBytes;
  * - `index` maps exactly the live keys to their slots, and `bytes` is the sum of their sizes;
  * - an expired entry is never returned; it is removed when touched, or by the sweep.
@@ -26,6 +26,8 @@ export class L1Cache<V = unknown> {
   private readonly index = new Map<string, number>();
   private readonly clock: () => number;
   private readonly weighByBytes: boolean;
+  /** maxEntries, or MAX_ENTRIES when only maxBytes bounds the cache. */
+  private readonly entryLimit: number;
   private totalBytes = 0;
   private expiring = 0;
   private sweepHand = 0;
@@ -50,11 +52,13 @@ export class L1Cache<V = unknown> {
     this.clock = this.options.clock;
     this.weighByBytes = maxBytes !== Infinity;
     // One spare slot: an entry is stored before the policy picks what to evict.
-    this.table = new SlotTable<V>(Math.min(maxEntries + 1, 1024), maxEntries === Infinity ? 2 ** 31 - 1 : maxEntries + 1, this.weighByBytes);
+    // A cache bounded by bytes alone still holds at most MAX_ENTRIES entries (many tiny ones).
+    this.entryLimit = Math.min(maxEntries, MAX_ENTRIES);
+    this.table = new SlotTable<V>(Math.min(this.entryLimit + 1, 1024), this.entryLimit + 1, this.weighByBytes);
     const maximum = this.weighByBytes ? maxBytes : maxEntries;
     this.policy = this.options.policy === 'lru'
       ? new LruPolicy(this.table as SlotTable<unknown>)
-      : new TinyLfuPolicy(this.table as SlotTable<unknown>, maximum, maxEntries, tinyLfuSettings);
+      : new TinyLfuPolicy(this.table as SlotTable<unknown>, maximum, this.entryLimit, tinyLfuSettings);
   }
 
   /** Number of entries held (expired entries not yet reclaimed included). */
@@ -309,8 +313,8 @@ export class L1Cache<V = unknown> {
   }
 
   private evictForBounds(): void {
-    const { maxEntries, maxBytes } = this.options;
-    while (this.index.size > maxEntries || this.totalBytes > maxBytes) {
+    const { maxBytes } = this.options;
+    while (this.index.size > this.entryLimit || this.totalBytes > maxBytes) {
       const victim = this.policy.evict();
       if (victim === NIL) break;
       this.forget(victim, 'size');

@@ -1,5 +1,13 @@
 import type { L1Options, L1PolicyName } from './types.js';
 
+/**
+ * Most entries an L1 holds, whatever its options. A V8 Map doubles its table when it is full
+ * of live and deleted entries and at least half of them live; past 2^23 live entries the
+ * doubled table would exceed V8's largest, and set() would throw "Map maximum size exceeded".
+ * 8,000,000 (plus the one entry a set() holds before it evicts) stays below that.
+ */
+export const MAX_ENTRIES = 8_000_000;
+
 /** L1 options after validation, with defaults filled in. */
 export interface ResolvedL1Options<V> {
   maxEntries: number; // Infinity when unbounded
@@ -39,8 +47,10 @@ export function resolveL1Options<V>(options: L1Options<V>): ResolvedL1Options<V>
   if (maxEntries === undefined && maxBytes === undefined) {
     throw new RangeError('L1Cache: set maxEntries and/or maxBytes (e.g. { maxEntries: 10000 }); an unbounded cache is not allowed');
   }
-  if (maxEntries !== undefined && !(Number.isInteger(maxEntries) && maxEntries >= 1 && maxEntries <= 2 ** 30)) {
-    throw new RangeError(`L1Cache: option maxEntries must be an integer from 1 to 2^30, got ${String(maxEntries)}`);
+  if (maxEntries !== undefined && !(Number.isInteger(maxEntries) && maxEntries >= 1 && maxEntries <= MAX_ENTRIES)) {
+    throw new RangeError(
+      `L1Cache: option maxEntries must be an integer from 1 to ${MAX_ENTRIES} (the Map that indexes the entries cannot take more under churn), got ${String(maxEntries)}`,
+    );
   }
   checkPositive('maxBytes', maxBytes);
   checkPositive('maxEntryBytes', maxEntryBytes);
