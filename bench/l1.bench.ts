@@ -13,10 +13,10 @@ import os from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { LRUCache } from 'lru-cache';
-import { LRUMap } from 'mnemonist';
 import { L1Cache } from '@cachegen/runtime';
 import { arcHitRatio } from './lib/arc.js';
 import { optHitRatio } from './lib/opt.js';
+import { l1Subjects, type Subject } from './lib/l1-subjects.js';
 import { internKeys, replayHitRatio } from './lib/replay.js';
 import { machine, markdownTable, writeReport } from './lib/report.js';
 import { logLogChart } from './lib/svg.js';
@@ -123,51 +123,11 @@ const order = (() => {
   return out;
 })();
 
-interface Subject { get(k: string): number | undefined; set(k: string, v: number): void; size(): number }
-
-const subjects: Record<string, (capacity: number) => Subject> = {
-  'Map (floor)': (capacity) => {
-    // A Map plus a FIFO ring of keys: the least work any bounded cache can do (no recency at all).
-    const m = new Map<string, number>();
-    const ring = new Array<string | undefined>(capacity);
-    let head = 0;
-    return {
-      get: (k) => m.get(k),
-      set: (k, v) => {
-        if (!m.has(k)) {
-          const old = ring[head];
-          if (old !== undefined) m.delete(old);
-          ring[head] = k;
-          head = (head + 1) % capacity;
-        }
-        m.set(k, v);
-      },
-      size: () => m.size,
-    };
-  },
-  'lru-cache@11': (capacity) => {
-    const c = new LRUCache<string, number>({ max: capacity });
-    return { get: (k) => c.get(k), set: (k, v) => void c.set(k, v), size: () => c.size };
-  },
-  'mnemonist LRUMap': (capacity) => {
-    const c = new LRUMap<string, number>(capacity);
-    return { get: (k) => c.get(k), set: (k, v) => c.set(k, v), size: () => c.size };
-  },
-  'cachegen tinylfu': (capacity) => {
-    const c = new L1Cache<number>({ maxEntries: capacity });
-    return { get: (k) => c.get(k), set: (k, v) => void c.set(k, v), size: () => c.size };
-  },
-  'cachegen lru': (capacity) => {
-    const c = new L1Cache<number>({ maxEntries: capacity, policy: 'lru' });
-    return { get: (k) => c.get(k), set: (k, v) => void c.set(k, v), size: () => c.size };
-  },
-};
-
 interface SpeedRow { implementation: string; getHitNs: number; setEvictNs: number; getHitRuns: number[]; setEvictRuns: number[] }
 
 function speedSection(rounds: number): SpeedRow[] {
   // get-hit: every key fits; each read must return the value stored (a wrong answer disqualifies).
-  const getContenders: Contender[] = Object.entries(subjects).map(([name, make]) => {
+  const getContenders: Contender[] = Object.entries(l1Subjects).map(([name, make]) => {
     let s: Subject;
     return {
       name,
@@ -187,7 +147,7 @@ function speedSection(rounds: number): SpeedRow[] {
   });
   // set-with-eviction: 10k entries, keys cycle over 100k so nearly every set evicts one entry.
   const capacity = 10_000;
-  const setContenders: Contender[] = Object.entries(subjects).map(([name, make]) => {
+  const setContenders: Contender[] = Object.entries(l1Subjects).map(([name, make]) => {
     let s: Subject;
     return {
       name,
@@ -213,7 +173,7 @@ function speedSection(rounds: number): SpeedRow[] {
   }], rounds, cpuNs).get('verify')!);
   const gets = alternate(getContenders, rounds, cpuNs);
   const sets = alternate(setContenders, rounds, cpuNs);
-  return Object.keys(subjects).map((name) => {
+  return Object.keys(l1Subjects).map((name) => {
     const getHitRuns = gets.get(name)!.map((ns) => ns - verifyNs);
     const setEvictRuns = sets.get(name)!;
     return { implementation: name, getHitNs: round1(median(getHitRuns)), setEvictNs: round1(median(setEvictRuns)), getHitRuns: getHitRuns.map(round1), setEvictRuns: setEvictRuns.map(round1) };

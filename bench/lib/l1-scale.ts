@@ -11,41 +11,13 @@
  * - getNs: a hit, keys read in a shuffled order.
  * Times are CPU time of this process (lib/timing cpuNs): the machine is shared.
  */
-import { LRUCache } from 'lru-cache';
-import { L1Cache } from '@cachegen/runtime';
+import { l1Subjects, type Subject } from './l1-subjects.js';
 import { cpuNs } from './timing.js';
 
-interface Subject { get(k: string): number | undefined; set(k: string, v: number): void; size(): number }
-
 const contenders: Record<string, (capacity: number) => Subject> = {
-  'Map (FIFO)': (capacity) => {
-    // The least any bounded cache can do: a Map plus a ring of its keys, the oldest evicted.
-    // (Not m.keys().next(): V8 walks past every deleted entry at the front of a Map to find it.)
-    const m = new Map<string, number>();
-    const ring = new Array<string | undefined>(capacity);
-    let head = 0;
-    return {
-      get: (k) => m.get(k),
-      set: (k, v) => {
-        if (!m.has(k)) {
-          const old = ring[head];
-          if (old !== undefined) m.delete(old);
-          ring[head] = k;
-          head = (head + 1) % capacity;
-        }
-        m.set(k, v);
-      },
-      size: () => m.size,
-    };
-  },
-  'lru-cache@11': (capacity) => {
-    const c = new LRUCache<string, number>({ max: capacity });
-    return { get: (k) => c.get(k), set: (k, v) => void c.set(k, v), size: () => c.size };
-  },
-  'cachegen tinylfu': (capacity) => {
-    const c = new L1Cache<number>({ maxEntries: capacity });
-    return { get: (k) => c.get(k), set: (k, v) => void c.set(k, v), size: () => c.size };
-  },
+  'Map (FIFO)': l1Subjects['Map (floor)']!,
+  'lru-cache@11': l1Subjects['lru-cache@11']!,
+  'cachegen tinylfu': l1Subjects['cachegen tinylfu']!,
 };
 
 function usedBytes(): number {
