@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CacheResult, GetOrSetOptions } from '../cache/index.js';
 import type { CachePolicy } from '../http/policy.js';
 import { cacheControl, cacheStatus, ifNoneMatch, strongEtag, surrogateKeys, varyHeader } from '../http/index.js';
-import { AUTHORIZATION_SOURCE, createQueryFilter, createRestKeyer, type IdentitySource, type QueryFilter, type RestKeyer, type RestKeyInput } from '../keys/index.js';
+import { AUTHORIZATION_SOURCE, BoundedMap, createQueryFilter, createRestKeyer, type IdentitySource, type QueryFilter, type RestKeyer, type RestKeyInput } from '../keys/index.js';
 import { readsResponse, renderTags, type TagSources, type TagTemplateSpec } from '../tags/index.js';
 import { contentTypeHeader, resultOf, serializeBody, type AnyHandler, type HandlerRequest } from './handler.js';
 import type { OperationSpec } from './operation.js';
@@ -49,7 +49,7 @@ interface CachedRoute {
   /** Serves a request without the cache (anonymous private calls, answers meant for another request). */
   bypass: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
   /** Public routes without Vary: request URL → key, for the last few thousand. */
-  byUrl: Map<string, string> | undefined;
+  byUrl: BoundedMap<string, string> | undefined;
   /** The keyer is synchronous and keeps nothing of its input, so one input object serves every request. */
   input: KeyInput;
   /** Cache-Status of a fresh hit depends only on the whole seconds of freshness left: the last one. */
@@ -124,7 +124,7 @@ function cachedRouteOf(op: OperationSpec, policy: CachePolicy, handler: AnyHandl
       ttl: policy.ttl, swr: policy.swr, staleIfError: policy.staleIfError, tagsFrom: tagsOf, endpoint: op.operationId,
       codec: preparedCodec, cacheable: isStorable, shared: !isPrivate,
     },
-    byUrl: !isPrivate && policy.vary.length === 0 ? new Map() : undefined,
+    byUrl: !isPrivate && policy.vary.length === 0 ? new BoundedMap(4096) : undefined,
     input: { operationId: op.operationId, params: {}, query: '', headers: {}, identity: undefined },
     hitTtl: NaN,
     hitStatus: '',
@@ -203,11 +203,7 @@ function keyOf(route: CachedRoute, request: FastifyRequest, identity: string | u
   input.identity = identity;
   key = route.keyer(input);
   input.identity = undefined;
-  const byUrl = route.byUrl;
-  if (byUrl && key !== undefined && url.length <= 1024) {
-    if (byUrl.size >= 4096) byUrl.delete(byUrl.keys().next().value!);
-    byUrl.set(url, key);
-  }
+  if (key !== undefined && url.length <= 1024) route.byUrl?.set(url, key);
   return key;
 }
 

@@ -5,4 +5,4 @@ export { readHeader, type HeaderBag } from './headers.js';
 export { AUTHORIZATION_SOURCE, createIdentityDigest, credentialOf, identityPart, type IdentityDigest, type IdentitySource } from './identity.js';
 export { encodeComponent, canonicalQueryComponent, decodeQueryComponent } from './encode.js';
 export { boundKey } from './bound.js';
-export { boundedMemo } from './memo.js';
+export { BoundedMap, boundedMemo } from './memo.js';
