@@ -5,7 +5,8 @@
  * get / set ns and metadata bytes per entry from 1k to 8M entries, each contender in a process of
  * its own (bench/lib/l1-scale.ts), alternating, medians.
  *
- * Run: npm run bench:l1            (add --quick to skip OLTP and 8M entries and use fewer rounds)
+ * Run: npm run bench:l1            (add --quick to skip OLTP and 8M entries and use fewer rounds;
+ *                                   --hits-only prints the hit-ratio tables alone, writes nothing)
  * Writes bench/results/l1.json, docs/benchmarks/l1.md and docs/benchmarks/l1-growth.svg.
  */
 import { execFileSync } from 'node:child_process';
@@ -21,11 +22,13 @@ import { internKeys, replayHitRatio } from './lib/replay.js';
 import { machine, markdownTable, writeReport } from './lib/report.js';
 import { logLogChart } from './lib/svg.js';
 import { alternate, cpuNs, median, type Contender } from './lib/timing.js';
-import { burstTrace, movingWorkingSetTrace, readTrace, scanMixTrace, zipfTrace, type TraceFormat } from './lib/traces.js';
+import { burstTrace, mixTraces, movingWorkingSetTrace, phasedTrace, readTrace, scanMixTrace, zipfTrace, type TraceFormat } from './lib/traces.js';
 
 const quick = process.argv.includes('--quick');
 /** --speed-only: time the speed section alone (no report written), for iterating on the hot paths. */
 const speedOnly = process.argv.includes('--speed-only');
+/** --hits-only: the hit-ratio section alone (no report written), for iterating on the policy; ratios are deterministic. */
+const hitsOnly = process.argv.includes('--hits-only');
 const command = `npm run bench:l1${quick ? ' -- --quick' : ''}`;
 
 // ---------------------------------------------------------------- hit ratio
@@ -57,6 +60,11 @@ const synthetic: { name: string; make: () => Int32Array; capacities: number[] }[
   { name: 'bursts: new keys read 3x, 20-40 requests apart', make: () => burstTrace(3, 20, 40, 0, 1_000, 300_000, 13), capacities: [200] },
   { name: 'bursts: new keys read 3x, 50-400 apart, 50% zipf 0.9 over 5k', make: () => burstTrace(3, 50, 400, 0.5, 5_000, 300_000, 14), capacities: [500, 2_000] },
   { name: 'bursts: new keys read 5x, 100-1000 apart, 30% zipf 0.9 over 10k', make: () => burstTrace(5, 100, 1_000, 0.3, 10_000, 300_000, 15), capacities: [1_000, 4_000] },
+  // Added with #15's window-adaptation work, so its tuning is not fitted to the rows above alone:
+  // a recency-biased mix, a frequency-biased one, and a workload whose bias flips.
+  { name: '70% a moving working set (4k keys wide, 1 new key per 8 of its reads), 30% zipf 0.9 over 2k', make: () => mixTraces(zipfTrace(2_000, 0.9, 300_000, 21), movingWorkingSetTrace(4_000, 0.125, 300_000, 22), 0.3, 1_000_000, 23), capacities: [1_500, 3_000] },
+  { name: 'zipf 0.9 over 20k + 40% one-hit keys', make: () => mixTraces(zipfTrace(20_000, 0.9, 300_000, 24), Int32Array.from({ length: 300_000 }, (_, i) => i), 0.6, 1_000_000, 25), capacities: [1_000, 4_000] },
+  { name: 'phases of 50k requests: zipf 0.9 over 5k, then a moving working set (3k wide, 1 new key per 10)', make: () => phasedTrace(zipfTrace(5_000, 0.9, 300_000, 26), movingWorkingSetTrace(3_000, 0.1, 300_000, 27), 50_000, 1_000_000), capacities: [2_000] },
 ];
 
 interface HitRow {
@@ -251,17 +259,12 @@ function growthChart(rows: GrowthRow[]): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${3 * width}" height="${height}" viewBox="0 0 ${3 * width} ${height}">\n${inner}</svg>\n`;
 }
 
-function render(hit: HitRow[], speed: SpeedRow[], growth: GrowthRow[], seconds: number, load: string): string {
+/** The two hit-ratio tables (traces with their references, synthetic workloads), as markdown lines. */
+function hitTables(hit: HitRow[]): string[] {
   const yes = (b: boolean | undefined): string => (b === undefined ? '' : b ? 'yes' : 'no');
   const traces = hit.filter((r) => r.reference);
   const synth = hit.filter((r) => !r.reference);
-  const lruCache = speed.find((s) => s.implementation === 'lru-cache@11')!;
-  const ours = speed.find((s) => s.implementation === 'cachegen tinylfu')!;
   return [
-    '# L1 benchmark',
-    '',
-    `Reproduce: \`${command}\` (${seconds.toFixed(0)} s on ${machine().cpu}, ${machine().cpus} cores, Node ${process.version}; the machine was shared with other work, load average ${load}, so speed numbers are noisy; times are CPU time of the benchmark process).`,
-    '',
     '## Hit ratio (%) on the access traces (bench/traces)',
     '',
     '`ref` columns are reference simulations of the classic policies (bench/traces/README.md); the others were measured in this run.',
@@ -280,6 +283,18 @@ function render(hit: HitRow[], speed: SpeedRow[], growth: GrowthRow[], seconds: 
     '',
     'Synthetic workloads are seeded (bench/lib/traces.ts), so every run replays the same requests.',
     '',
+  ];
+}
+
+function render(hit: HitRow[], speed: SpeedRow[], growth: GrowthRow[], seconds: number, load: string): string {
+  const lruCache = speed.find((s) => s.implementation === 'lru-cache@11')!;
+  const ours = speed.find((s) => s.implementation === 'cachegen tinylfu')!;
+  return [
+    '# L1 benchmark',
+    '',
+    `Reproduce: \`${command}\` (${seconds.toFixed(0)} s on ${machine().cpu}, ${machine().cpus} cores, Node ${process.version}; the machine was shared with other work, load average ${load}, so speed numbers are noisy; times are CPU time of the benchmark process).`,
+    '',
+    ...hitTables(hit),
     '## Speed (ns/op, median of rounds; 100k keys like `GET /api/v1/products/123?lang=en`)',
     '',
     'get-hit: all 100k keys cached, 1M reads in a shuffled order. set-with-eviction: 10k-entry cache, 1M sets over the 100k keys (almost every set evicts).',
@@ -329,6 +344,10 @@ function memoryTarget(growth: GrowthRow[]): string {
 
 const load = (): string => (os.loadavg() as number[]).map((x) => x.toFixed(1)).join(' ');
 
+if (hitsOnly) {
+  console.log(hitTables(hitRatioSection()).join('\n'));
+  process.exit(0);
+}
 const started = performance.now();
 const rounds = quick ? 3 : 7;
 const loadBefore = load();

@@ -146,3 +146,36 @@ export function burstTrace(reads: number, gapMin: number, gapMax: number, backgr
   }
   return out;
 }
+
+/**
+ * Interleaves two traces: each request comes from `a` with probability `shareOfA`, else from
+ * `b` with its keys moved past `offsetOfB` (so the two key sets never meet). Both traces are
+ * read in order; the result is as long as the shorter one allows, at most `a.length`.
+ */
+export function mixTraces(a: Int32Array, b: Int32Array, shareOfA: number, offsetOfB: number, seed: number): Int32Array {
+  const random = seededRandom(seed);
+  const out = new Int32Array(a.length);
+  let ia = 0;
+  let ib = 0;
+  let n = 0;
+  for (; n < out.length; n++) {
+    if (random() < shareOfA) {
+      if (ia >= a.length) break;
+      out[n] = a[ia++]!;
+    } else {
+      if (ib >= b.length) break;
+      out[n] = b[ib++]! + offsetOfB;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/**
+ * Alternating phases of `phase` requests each: request n is taken from `a` in even phases and
+ * from `b` (keys moved past `offsetOfB`) in odd ones, so the workload's bias flips over and over.
+ */
+export function phasedTrace(a: Int32Array, b: Int32Array, phase: number, offsetOfB: number): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  for (let n = 0; n < out.length; n++) out[n] = Math.floor(n / phase) % 2 === 0 ? a[n]! : b[n]! + offsetOfB;
+  return out;
+}
