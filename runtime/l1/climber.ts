@@ -27,6 +27,8 @@ export class HillClimber {
   private previousHitRate = 0;
   private step: number;
   private currentPeriod: number;
+  /** The next sample only sets the reference hit rate (after an outside jump of the window). */
+  private rebasing = false;
 
   constructor(
     private readonly maximum: number,
@@ -53,6 +55,13 @@ export class HillClimber {
   adjust(): number {
     const requests = this.hits + this.misses;
     const hitRate = requests === 0 ? 0 : this.hits / requests;
+    if (this.rebasing) {
+      this.rebasing = false;
+      this.previousHitRate = hitRate;
+      this.hits = 0;
+      this.misses = 0;
+      return 0;
+    }
     const change = hitRate - this.previousHitRate;
     const amount = change >= 0 ? this.step : -this.step;
     const { stepFraction, decay, restartThreshold } = this.settings;
@@ -66,9 +75,17 @@ export class HillClimber {
     return Math.trunc(amount);
   }
 
-  /** Makes the next step a full-size step that widens the window. */
+  /**
+   * After an outside jump of the window (the shadow LRU's boost): the next step is a full-size
+   * step that widens it, the sample in progress is dropped and the next one only sets the
+   * reference hit rate. A sample that straddles the jump compares two configurations (and
+   * the transition between them) and would reverse it.
+   */
   headUp(): void {
     this.step = this.settings.stepFraction * this.maximum;
+    this.hits = 0;
+    this.misses = 0;
+    this.rebasing = true;
   }
 
   /** Restarts sampling from scratch (after clear()). */
@@ -76,6 +93,7 @@ export class HillClimber {
     this.hits = 0;
     this.misses = 0;
     this.previousHitRate = 0;
+    this.rebasing = false;
     this.step = this.settings.firstDirection * this.settings.stepFraction * this.maximum;
     this.currentPeriod = Math.max(1, Math.floor(this.samplePeriod / 2 ** this.settings.warmup));
   }

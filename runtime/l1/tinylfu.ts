@@ -11,6 +11,9 @@ const PROTECTED = 2;
 /** Estimated frequency at which a losing candidate may still be admitted at random (hash-flooding defence). */
 const FLOOD_GUARD_FREQUENCY = 6;
 
+/** Share of the maximum weight held from which the shadow counts its periods (the cache is full). */
+const FULL = 0.95;
+
 export interface TinyLfuSettings {
   /** Initial window share of the maximum weight (adapted afterwards by hill climbing). */
   initialWindowFraction: number;
@@ -22,18 +25,26 @@ export interface TinyLfuSettings {
   countersPerEntry: number;
   /** Hits buffered before they are applied (1 = at once); any size gives the same decisions. */
   readBuffer: number;
-  /** Shadow LRU: the window grows by this fraction of the maximum weight per sample it loses to LRU (0: no shadow). */
+  /**
+   * Shadow LRU: after a period it wins by `lead` (0..1) on the sampled keys, the window grows by
+   * shadowGain x lead of the maximum weight, at least shadowBoost and at most shadowBoostMaximum
+   * (shadowBoost 0: no shadow).
+   */
   shadowBoost: number;
+  shadowGain: number;
+  shadowBoostMaximum: number;
   /** Hit-rate lead (0..1) the shadow LRU needs over the cache, on the sampled keys, to count as a loss. */
   shadowMargin: number;
+  /** A lead this large boosts at once; a smaller loss boosts only at the end of shadowStreak losses in a row. */
+  shadowSurge: number;
+  shadowStreak: number;
   /** Sampled keys the shadow LRU holds at most (keys are sampled 1 in 2^k so that the capacity fits). */
   shadowEntries: number;
   /** Sampled reads per comparison, as a multiple of the shadow's capacity, and at least shadowPeriodMinimum. */
   shadowPeriod: number;
   shadowPeriodMinimum: number;
-  /** Shadow periods ignored at the start (a cold cache), and losses in a row that trigger a boost. */
+  /** Shadow periods ignored once the cache is first full (the sketch has little history yet). */
   shadowWarmup: number;
-  shadowStreak: number;
   climber: ClimberSettings;
 }
 
@@ -45,13 +56,18 @@ export const defaultTinyLfuSettings: TinyLfuSettings = {
   countersPerEntry: 32,
   readBuffer: 64,
   // Tuned on the traces and the recency-biased synthetic workloads of bench/l1.bench.ts.
-  shadowBoost: 0.15,
-  shadowMargin: 0.02,
+  // A lead of 10 points grows the window by 40% of the cache at once (#15: a moving working set
+  // lost 4 points to LRU while the window grew by 15% per period).
+  shadowBoost: 0.05,
+  shadowGain: 4,
+  shadowBoostMaximum: 0.5,
+  shadowMargin: 0.01,
+  shadowSurge: 0.1,
+  shadowStreak: 3,
   shadowEntries: 1024,
   shadowPeriod: 1,
   shadowPeriodMinimum: 512,
-  shadowWarmup: 5,
-  shadowStreak: 2,
+  shadowWarmup: 1,
   climber: defaultClimberSettings,
 };
 
@@ -98,8 +114,9 @@ export class TinyLfuPolicy implements EvictionPolicy {
    * when reuse is recent but rare (a moving working set, bursts of new keys read again soon),
    * and there hill climbing sees a flat hit rate: one step wider catches nothing more until the
    * window holds the whole reuse distance. When the shadow beats the cache on the same sampled
-   * keys over a sample period, the window grows by a large step at once, and keeps growing
-   * while it does. Keys only: no values, a few bytes per sampled key.
+   * keys over a sample period (by a lot once, or by a little three periods in a row), the window
+   * grows at once in proportion to the lead, and keeps growing while it does. Keys only: no
+   * values, a few bytes per sampled key.
    */
   private readonly shadow = new Map<number, true>();
   private shadowCapacity = 1;
@@ -107,7 +124,7 @@ export class TinyLfuPolicy implements EvictionPolicy {
   private shadowHits = 0;
   private sampledHits = 0;
   private sampledReads = 0;
-  /** Shadow periods so far, and how many of the last ones in a row the shadow won. */
+  /** Shadow periods since the cache was first full, and how many of the last ones in a row the shadow won. */
   private shadowPeriods = 0;
   private lossStreak = 0;
   /** Sampled reads per comparison with the shadow. */
@@ -308,34 +325,48 @@ export class TinyLfuPolicy implements EvictionPolicy {
     this.shadow.clear();
   }
 
-  /** Ends a shadow period: when the shadow LRU hit more of the sampled keys, the window grows by a large step. */
+  /**
+   * Ends a shadow period. When the shadow LRU hit more of the sampled keys, the window grows in
+   * proportion to the lead, at once: between a small window and an LRU-sized one, a recency-biased
+   * workload hits less than at either end, so the window must cross that range in few periods.
+   */
   private compareWithShadow(): void {
-    const lost = (this.shadowHits - this.sampledHits) / this.sampledReads > this.settings.shadowMargin;
+    const lead = (this.shadowHits - this.sampledHits) / this.sampledReads;
     this.shadowHits = 0;
     this.sampledHits = 0;
     this.sampledReads = 0;
-    this.lossStreak = lost ? this.lossStreak + 1 : 0;
-    // A streak of losses starts the boosts (one loss can be noise); each further loss in a row boosts again.
-    if (++this.shadowPeriods <= this.settings.shadowWarmup || this.lossStreak < this.settings.shadowStreak) return;
+    this.lossStreak = lead > this.settings.shadowMargin ? this.lossStreak + 1 : 0;
+    // Periods count from the first one that ends with the cache (nearly) full: before, nothing was evicted.
+    if (this.shadowPeriods === 0 && this.windowList.weight + this.probation.weight + this.protectedList.weight < this.maximum * FULL) return;
+    if (++this.shadowPeriods <= this.settings.shadowWarmup) return;
+    // A large lead acts at once; a small one only after a streak (one small loss can be noise).
+    const { shadowBoost, shadowGain, shadowBoostMaximum, shadowSurge, shadowStreak } = this.settings;
+    if (lead < shadowSurge && this.lossStreak < shadowStreak) return;
+    // The climber's sample in progress straddles the jump: drop it, or it would undo the growth.
     this.climber.headUp();
-    this.growWindow(Math.max(1, Math.floor(this.settings.shadowBoost * this.maximum)));
+    this.growWindow(Math.max(1, Math.floor(Math.max(shadowBoost, Math.min(shadowBoostMaximum, shadowGain * lead)) * this.maximum)), true);
   }
 
   private climb(): void {
     const amount = this.climber.adjust();
-    if (amount > 0) this.growWindow(amount);
+    if (amount > 0) this.growWindow(amount, false);
     else if (amount < 0) this.shrinkWindow(-amount);
   }
 
   /**
    * Widens the window, taking the protected segment's share first and then probation's: the
    * window may grow to the whole cache but one unit (W-TinyLFU then behaves as an LRU).
+   * `lazily`: the window fills with new entries while the main region's coldest are evicted
+   * without an admission contest (evict() with no candidate), instead of moving main entries
+   * into the window at once, where the stale ones (a shadow boost follows a recency shift)
+   * would sit at its most recent end for a whole window's worth of insertions.
    */
-  private growWindow(requested: number): void {
+  private growWindow(requested: number, lazily: boolean): void {
     let quota = Math.min(requested, this.maximum - 1 - this.windowMaximum);
     if (quota <= 0) return;
     this.setWindowMaximum(this.windowMaximum + quota);
     this.demoteProtected();
+    if (lazily) return;
     // Fill the larger window with the coldest main entries, so the bound on the total still holds.
     const t = this.table;
     while (quota > 0) {
