@@ -171,6 +171,11 @@ class TwoTierCache implements Cache {
   }
 
   async fetch<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>): Promise<CacheResult<T>> {
+    return this.hitOrFetch(key, loader, options);
+  }
+
+  /** fetch's one L1 lookup, a fresh L1 hit answered without a promise (what a generated route's hit calls: runtime/fastify/cached-route.ts). */
+  hitOrFetch<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>): CacheResult<T> | Promise<CacheResult<T>> {
     const started = this.timed && (++this.hitTick & (L1_HIT_SAMPLE - 1)) === 0 ? performance.now() : -1;
     const slot = this.mem?.lookup(key)?.value;
     if (slot !== undefined) {

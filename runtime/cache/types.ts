@@ -114,6 +114,11 @@ export interface Cache {
   getOrSet<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T>): Promise<T>;
   /** Like getOrSet, with where the value came from and its age (for Cache-Status and Age headers). */
   fetch<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T>): Promise<CacheResult<T>>;
+  /**
+   * fetch, but a fresh L1 hit is answered as it is, not in a promise (no microtask between the
+   * lookup and the answer); anything else is fetch's promise. The same single L1 lookup, stats and metrics.
+   */
+  hitOrFetch<T>(key: string, loader: () => Promise<T>, options: GetOrSetOptions<T>): CacheResult<T> | Promise<CacheResult<T>>;
   /** A fresh value for key from L1 or L2, or undefined. */
   get<T>(key: string): Promise<T | undefined>;
   /** Stores a value as if a loader had returned it (one that started at `options.since`, else now). */

@@ -177,17 +177,29 @@ function lookupAs(route: CachedRoute, request: FastifyRequest, reply: FastifyRep
 function lookup(route: CachedRoute, request: FastifyRequest, reply: FastifyReply, identity: string | undefined): Promise<unknown> | undefined {
   const key = keyOf(route, request, identity);
   if (key === undefined) return route.bypass(request, reply);
-  route.cache.fetch<PreparedResponse>(key, () => load(route, request, reply), route.fetchOptions).then(
-    (result) => {
-      try {
-        answer(route, request, reply, result);
-      } catch (err) {
-        failed(reply, err);
-      }
-    },
-    (err: unknown) => failed(reply, err),
-  );
+  let found: CacheResult<PreparedResponse> | Promise<CacheResult<PreparedResponse>>;
+  try {
+    // The loaders are written inline: a closure bound to a name gets a name-setting call per request under tsx/esbuild.
+    const cache = route.cache;
+    found = cache.hitOrFetch !== undefined
+      ? cache.hitOrFetch(key, () => load(route, request, reply), route.fetchOptions)
+      : cache.fetch(key, () => load(route, request, reply), route.fetchOptions);
+  } catch (err) {
+    failed(reply, err);
+    return undefined;
+  }
+  // A fresh L1 hit is answered here, in the handler's own call, as a hand-written route would.
+  if (!isThenable(found)) answerOrFail(route, request, reply, found);
+  else found.then((result) => answerOrFail(route, request, reply, result), (err: unknown) => failed(reply, err));
   return undefined;
+}
+
+function answerOrFail(route: CachedRoute, request: FastifyRequest, reply: FastifyReply, result: CacheResult<PreparedResponse>): void {
+  try {
+    answer(route, request, reply, result);
+  } catch (err) {
+    failed(reply, err);
+  }
 }
 
 function keyOf(route: CachedRoute, request: FastifyRequest, identity: string | undefined): string | undefined {

@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Cache } from '../cache/index.js';
 import type { CacheObserver } from '../metrics/observer.js';
 
-/** The part of `createCache()` the routes use. */
-export type RouteCache = Pick<Cache, 'fetch' | 'invalidateTags'> & { readonly observer?: CacheObserver };
+/** The part of `createCache()` the routes use (`hitOrFetch` when there is one: a fresh L1 hit is answered without a promise). */
+export type RouteCache = Pick<Cache, 'fetch' | 'invalidateTags'> & Partial<Pick<Cache, 'hitOrFetch'>> & { readonly observer?: CacheObserver };
 
 /** A prom-client Registry, or anything that renders metrics the same way. */
 export interface MetricsRegistry {

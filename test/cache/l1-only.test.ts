@@ -33,6 +33,29 @@ describe('freshness (L1 only)', () => {
   });
 });
 
+describe('hitOrFetch', () => {
+  it('answers a fresh L1 hit as a value, everything else (miss, stale) as fetch\'s promise, with the same lookups and stats', async () => {
+    const { clock, cache } = setup();
+    let n = 0;
+    const loader = async () => `v${++n}`;
+    const miss = cache.hitOrFetch('k', loader, { ttl: 10, swr: 5 });
+    expect(miss).toBeInstanceOf(Promise);
+    expect(await miss).toMatchObject({ status: 'miss', value: 'v1' });
+    clock.advance(2_000);
+    const hit = cache.hitOrFetch('k', loader, { ttl: 10, swr: 5 });
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(hit).toMatchObject({ status: 'hit', tier: 'l1', value: 'v1', age: 2, ttl: 8 });
+    clock.advance(9_000);
+    const stale = cache.hitOrFetch('k', loader, { ttl: 10, swr: 5 });
+    expect(stale).toBeInstanceOf(Promise);
+    expect(await stale).toMatchObject({ status: 'stale', value: 'v1' });
+    // One L1 lookup per call, as fetch: the miss, the hit and the stale read.
+    const { hits, staleHits, misses } = cache.l1!.stats();
+    expect(hits + staleHits + misses).toBe(3);
+    await cache.close();
+  });
+});
+
 describe('stale-while-revalidate', () => {
   it('serves the stale value to every caller and refreshes exactly once', async () => {
     const { clock, cache } = setup();

@@ -28,7 +28,7 @@ const operation: OperationSpec = {
 const apps: FastifyInstance[] = [];
 afterEach(async () => { await Promise.all(apps.splice(0).map((a) => a.close())); });
 
-async function serve(shared?: { namespace: string }) {
+async function serve(shared?: { namespace: string }, options: { fetchOnly?: boolean; hooks?: boolean } = {}) {
   let now = 1_000_000;
   let calls = 0;
   const cache = createCache({
@@ -38,9 +38,18 @@ async function serve(shared?: { namespace: string }) {
   const app = Fastify();
   apps.push(app);
   app.addHook('onClose', async () => { await cache.close(); });
+  // A user's hooks, each leaving a trace on the answer (onResponse runs after it was sent: counted).
+  const ran: string[] = [];
+  if (options.hooks) {
+    app.addHook('onRequest', async (_request, r) => { r.header('x-on-request', '1'); });
+    app.addHook('preHandler', async (_request, r) => { r.header('x-pre-handler', '1'); });
+    app.addHook('onSend', async (_request, r, payload) => { r.header('x-on-send', '1'); return payload; });
+    app.addHook('onResponse', async () => { ran.push('onResponse'); });
+  }
   registerOperations(app, [operation], [], {
     handlers: { getItem: async ({ params }: { params: { id: number } }) => { calls++; return reply(200, { id: params.id, name: 'lamp' }, { 'X-Extra': 'a' }); } },
-    cache,
+    // A RouteCache of one's own may have fetch alone: hits then come through its promise.
+    cache: options.fetchOnly ? { fetch: cache.fetch.bind(cache), invalidateTags: cache.invalidateTags.bind(cache) } : cache,
     surrogateKeys: true,
   });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
@@ -48,7 +57,7 @@ async function serve(shared?: { namespace: string }) {
     const r = await fetch(url + path, { headers });
     return { status: r.status, headers: r.headers, text: await r.text() };
   };
-  return { cache, get, advance: (ms: number) => { now += ms; }, calls: () => calls };
+  return { cache, get, advance: (ms: number) => { now += ms; }, calls: () => calls, ran };
 }
 
 describe('cached route hit path', () => {
@@ -71,6 +80,29 @@ describe('cached route hit path', () => {
       expect(hit.headers.get('content-type')).toBe('application/json; charset=utf-8');
     }
     expect(s.calls()).toBe(1);
+  });
+
+  it('answers hits the same through a cache that has fetch alone (no hitOrFetch)', async () => {
+    const own = await serve(undefined, { fetchOnly: true });
+    const ours = await serve();
+    for (const s of [own, ours]) {
+      const miss = await s.get('/items/1');
+      s.advance(10_500);
+      const hit = await s.get('/items/1');
+      expect(hit.text).toBe(miss.text);
+      expect(hit.headers.get('cache-status')).toBe('cachegen; hit; ttl=49');
+      expect(hit.headers.get('age')).toBe('10');
+      expect(s.calls()).toBe(1);
+    }
+  });
+
+  it('runs a user\'s hooks on a hit answered within the handler\'s call: onRequest, preHandler, onSend, onResponse', async () => {
+    const s = await serve(undefined, { hooks: true });
+    await s.get('/items/1');
+    const hit = await s.get('/items/1');
+    expect(hit.headers.get('cache-status')).toMatch(/hit/);
+    for (const name of ['x-on-request', 'x-pre-handler', 'x-on-send']) expect(hit.headers.get(name), name).toBe('1');
+    await expect.poll(() => s.ran.length).toBe(2);
   });
 
   it('sends request and response tags as Surrogate-Key on a miss and on a hit', async () => {
