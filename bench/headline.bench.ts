@@ -19,14 +19,13 @@
  *   ONLY=l1,constant,constant-headers npm run bench:headline   (those contenders only; writes nothing)
  * Installs nginx and Varnish (scripts/test-deps.sh) when missing; REDIS_URL, else a private redis-server.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startNginx, startVarnish, type RunningEdge } from '../test/edge/servers.js';
 import { findBinary, startRedisServer } from '../test/support/services.js';
+import { groupCpuUs, startNode as startChild, stopNode, type NodeServer } from './lib/child-server.js';
 import { machine, markdownTable, writeReport } from './lib/report.js';
 import { service, stopServices } from './lib/services.js';
 import { median, percentile } from './lib/timing.js';
@@ -41,21 +40,6 @@ type Instance = { on(event: 'response', listener: (client: unknown, status: numb
 const autocannon = createRequire(import.meta.url)('autocannon') as (opts: Record<string, unknown>, done: (err: unknown, result: AutocannonResult) => void) => Instance;
 
 interface Run { rps: number; p50: number; p99: number; cpuUs: number }
-
-/** CPU time (user + system) of every process in a process group so far, µs (from /proc; Linux only). */
-function groupCpuUs(group: number): number {
-  let ticks = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
-    let stat: string;
-    try { stat = readFileSync(`/proc/${pid}/stat`, 'latin1'); } catch { continue; }
-    // Fields after "(comm)": state ppid pgrp … utime (12th) stime (13th).
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) === group) ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return (ticks * 1e6) / CLOCK_TICKS;
-}
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 /** One autocannon run; latency percentiles from every response's own time (autocannon's histogram keeps whole ms). */
 function run(url: string, seconds: number, group: number): Promise<Run> {
@@ -86,6 +70,8 @@ const COMMAND = [
 ].filter(Boolean).join(' ');
 const root = fileURLToPath(new URL('..', import.meta.url));
 const serverScript = fileURLToPath(new URL('./lib/headline-server.ts', import.meta.url));
+/** Starts one Node contender in its own process (bench/lib/headline-server.ts). */
+const startNode = (variant: string, env: Record<string, string> = {}): Promise<NodeServer> => startChild(serverScript, variant, env);
 const load = () => loadavg().map((n) => n.toFixed(2)).join(' ');
 
 /** nginx and Varnish, installed by scripts/test-deps.sh (as `npm test` does) when missing. */
@@ -98,30 +84,6 @@ function ensureProxies(): void {
     const result = spawnSync('bash', ['scripts/test-deps.sh'], { cwd: root, stdio: 'inherit' });
     if (result.status !== 0) throw new Error('scripts/test-deps.sh failed: install nginx and varnish by hand');
   }
-}
-
-interface NodeServer { url: string; child: ChildProcess; processGroup: number }
-
-/** Starts one Node contender in its own process; resolves with its URL once it listens. */
-function startNode(variant: string, env: Record<string, string> = {}): Promise<NodeServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@cachegen/source', serverScript, variant], {
-    cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'], detached: true, // its own process group, for its CPU time
-  });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      if (line.startsWith('LISTENING ')) resolve({ url: line.slice('LISTENING '.length), child, processGroup: child.pid! });
-    });
-    child.once('exit', (code) => reject(new Error(`headline server "${variant}" exited with ${code} before it listened`)));
-  });
-}
-
-function stopNode(server: NodeServer): Promise<void> {
-  return new Promise((resolve) => {
-    if (server.child.exitCode !== null) return resolve();
-    server.child.once('exit', () => resolve());
-    server.child.kill('SIGTERM');
-  });
 }
 
 /** nginx with one proxy_cache in front of `upstream` (caching by the upstream's Cache-Control). */
