@@ -1,13 +1,22 @@
-import { hashKey, lastKey, utf8Length, valueBytes } from './hash.js';
+import { hashKey, lastKey, processHashSeed, valueBytes } from './hash.js';
 import { LruPolicy } from './lru.js';
 import { MAX_ENTRIES, resolveL1Options, type ResolvedL1Options } from './options.js';
 import type { EvictionPolicy } from './policy.js';
-import { EXPIRE_AT, FRESH_UNTIL, MAX_SIZE, NIL, SlotTable, TIMED, TIME_STRIDE } from './slots.js';
+import { FRESH_UNTIL, MAX_CHAIN, MAX_SIZE, NIL, SlotTable, TIMED, TIME_STRIDE } from './slots.js';
 import { TinyLfuPolicy, type TinyLfuSettings } from './tinylfu.js';
 import type { EvictionReason, L1Lookup, L1Options, L1SetOptions, L1Stats } from './types.js';
 
 /** Slots checked for expiry on every set(), so dead entries are reclaimed even when never read again. */
 const SWEEP_PER_SET = 2;
+
+/**
+ * Stored times are 32-bit ms since the table's origin (slots.ts). When a set() finds the clock
+ * past REBASE_AT ms from the origin (37 days), the origin moves up to 2^30 ms (12 days) before now:
+ * every ttl then still has at least 12 days of range (a longer one is shortened, never lengthened),
+ * and entries set before the new origin are dropped as expired, their age no longer representable.
+ */
+const REBASE_AT = 3 * 2 ** 30;
+const REBASE_KEEP = 2 ** 30;
 
 /**
  * In-process cache with a W-TinyLFU (default) or LRU eviction policy, byte and entry
@@ -16,14 +25,14 @@ const SWEEP_PER_SET = 2;
  * Invariants, after every public call returns:
  * - size <= maxEntries (and <= MAX_ENTRIES) and bytes <= maxBytes (set() evicts before it returns);
  * - no stored entry is bigger than maxEntryBytes or maxBytes;
- * - `index` maps exactly the live keys to their slots, and `bytes` is the sum of their sizes;
+ * - the table's index maps exactly the live keys to their slots, and `bytes` is the sum of their sizes;
  * - an expired entry is never returned; it is removed when touched, or by the sweep.
  */
 export class L1Cache<V = unknown> {
   private readonly options: ResolvedL1Options<V>;
   private readonly table: SlotTable<V>;
   private readonly policy: EvictionPolicy;
-  private readonly index = new Map<string, number>();
+  private readonly seed: number;
   private readonly clock: () => number;
   private readonly weighByBytes: boolean;
   /** maxEntries, or MAX_ENTRIES when only maxBytes bounds the cache. */
@@ -45,9 +54,14 @@ export class L1Cache<V = unknown> {
   private evictedReplaced = 0;
   private evictedCleared = 0;
 
-  /** Creates a cache; throws a RangeError/TypeError naming the option when an option is invalid. */
-  constructor(options: L1Options<V>, tinyLfuSettings?: TinyLfuSettings) {
+  /**
+   * Creates a cache; throws a RangeError/TypeError naming the option when an option is invalid.
+   * The other parameters are for tests and benchmarks: policy tuning, and a fixed hash seed
+   * (default: this process's random seed) so that a run replays exactly.
+   */
+  constructor(options: L1Options<V>, tinyLfuSettings?: TinyLfuSettings, hashSeed: number = processHashSeed) {
     this.options = resolveL1Options(options);
+    this.seed = hashSeed | 0;
     const { maxEntries, maxBytes } = this.options;
     this.clock = this.options.clock;
     this.weighByBytes = maxBytes !== Infinity;
@@ -55,6 +69,7 @@ export class L1Cache<V = unknown> {
     // A cache bounded by bytes alone still holds at most MAX_ENTRIES entries (many tiny ones).
     this.entryLimit = Math.min(maxEntries, MAX_ENTRIES);
     this.table = new SlotTable<V>(Math.min(this.entryLimit + 1, 1024), this.entryLimit + 1, this.weighByBytes);
+    this.table.origin = this.clock();
     const maximum = this.weighByBytes ? maxBytes : maxEntries;
     this.policy = this.options.policy === 'lru'
       ? new LruPolicy(this.table as SlotTable<unknown>)
@@ -63,7 +78,7 @@ export class L1Cache<V = unknown> {
 
   /** Number of entries held (expired entries not yet reclaimed included). */
   get size(): number {
-    return this.index.size;
+    return this.table.size;
   }
 
   /** Sum of the sizes of the entries held. */
@@ -73,10 +88,10 @@ export class L1Cache<V = unknown> {
 
   /** Returns the value if present and fresh, recording the access; a stale entry reads as a miss but is kept. */
   get(key: string): V | undefined {
-    const slot = this.index.get(key);
-    if (slot !== undefined) {
-      const t = this.table;
-      if ((t.meta[slot]! & TIMED) === 0 || this.clock() < t.times![slot * TIME_STRIDE + FRESH_UNTIL]!) {
+    const t = this.table;
+    const slot = t.find(key, hashKey(key, this.seed));
+    if (slot !== NIL) {
+      if ((t.meta[slot]! & TIMED) === 0 || this.clock() - t.origin < t.times![slot * TIME_STRIDE + FRESH_UNTIL]!) {
         this.hitCount++;
         this.policy.onHit(slot);
         return t.values[slot];
@@ -93,9 +108,9 @@ export class L1Cache<V = unknown> {
    * object is reused by the next lookup() on this cache: read it before calling again.
    */
   lookup(key: string): L1Lookup<V> | undefined {
-    const slot = this.index.get(key);
-    if (slot !== undefined) {
-      const t = this.table;
+    const t = this.table;
+    const slot = t.find(key, hashKey(key, this.seed));
+    if (slot !== NIL) {
       const now = this.clock();
       if (now < t.expireAt(slot)) {
         const found = this.found;
@@ -103,7 +118,7 @@ export class L1Cache<V = unknown> {
         found.value = t.values[slot]!;
         found.stale = now >= freshUntil;
         found.freshFor = freshUntil === Infinity ? Infinity : (freshUntil - now) / 1000;
-        found.age = Math.max(0, (now - t.setAt[slot]!) / 1000);
+        found.age = Math.max(0, (now - t.setTime(slot)) / 1000);
         if (found.stale) this.staleHitCount++;
         else this.hitCount++;
         this.policy.onHit(slot);
@@ -118,39 +133,35 @@ export class L1Cache<V = unknown> {
 
   /** Returns the value if present and fresh, without touching recency, frequency or stats. */
   peek(key: string): V | undefined {
-    const slot = this.index.get(key);
-    if (slot === undefined || !this.isFresh(slot)) return undefined;
+    const slot = this.table.find(key, hashKey(key, this.seed));
+    if (slot === NIL || !this.isFresh(slot)) return undefined;
     return this.table.values[slot];
   }
 
   /** True when a fresh entry is present; no recency, frequency or stats update. */
   has(key: string): boolean {
-    const slot = this.index.get(key);
-    return slot !== undefined && this.isFresh(slot);
+    const slot = this.table.find(key, hashKey(key, this.seed));
+    return slot !== NIL && this.isFresh(slot);
   }
 
   /**
    * Stores value under key, then evicts until the bounds hold. Returns false, storing nothing
-   * (and dropping any previous value of key), when the entry is bigger than maxEntryBytes or maxBytes.
+   * (and dropping any previous value of key), when the entry is bigger than maxEntryBytes or
+   * maxBytes, or when its key collides with too many others (see MAX_CHAIN in slots.ts).
    */
   set(key: string, value: V, options?: L1SetOptions): boolean {
     const t = this.table;
-    let slot = this.index.get(key);
-    let hash = 0;
-    let keyBytes: number;
-    if (slot === undefined) {
-      hash = hashKey(key);
-      keyBytes = lastKey.bytes;
-    } else {
-      keyBytes = utf8Length(key);
-    }
+    const hash = hashKey(key, this.seed);
+    const keyBytes = lastKey.bytes;
+    let slot = t.find(key, hash);
     const size = this.measure(key, keyBytes, value, options?.size);
-    if (size > this.options.maxEntryBytes || size > this.options.maxBytes || size > MAX_SIZE) {
+    if (size > this.options.maxEntryBytes || size > this.options.maxBytes || size > MAX_SIZE || (slot === NIL && t.probes >= MAX_CHAIN)) {
       this.rejectedCount++;
-      if (slot !== undefined) this.remove(slot, 'replaced');
+      if (slot !== NIL) this.remove(slot, 'replaced');
       return false;
     }
     const now = this.clock();
+    if (now - t.origin > REBASE_AT) this.rebase(now);
     let freshUntil = Infinity;
     let expireAt = Infinity;
     if (options !== undefined && options.ttl !== undefined && options.ttl !== Infinity) {
@@ -164,7 +175,7 @@ export class L1Cache<V = unknown> {
     const weight = this.weighByBytes ? size : 1;
     let replaced: V | undefined;
     let hadOld = false;
-    if (slot !== undefined) {
+    if (slot !== NIL) {
       replaced = t.values[slot];
       hadOld = true;
       if (t.expireAt(slot) !== Infinity) this.expiring--;
@@ -181,7 +192,7 @@ export class L1Cache<V = unknown> {
       t.hashes[slot] = hash;
       t.sizes[slot] = size;
       this.setTimes(slot, now, freshUntil, expireAt);
-      this.index.set(key, slot);
+      t.link(slot);
       this.totalBytes += size;
       this.policy.onInsert(slot);
     }
@@ -197,8 +208,8 @@ export class L1Cache<V = unknown> {
 
   /** Removes key; true when it held a live (fresh or stale) entry. An expired one is removed as 'expired'. */
   delete(key: string): boolean {
-    const slot = this.index.get(key);
-    if (slot === undefined) return false;
+    const slot = this.table.find(key, hashKey(key, this.seed));
+    if (slot === NIL) return false;
     if (this.clock() >= this.table.expireAt(slot)) {
       this.remove(slot, 'expired');
       return false;
@@ -210,23 +221,31 @@ export class L1Cache<V = unknown> {
   /** Removes every entry (onEvict sees each with reason 'cleared') and forgets frequency history. */
   clear(): void {
     const t = this.table;
-    const entries = this.options.onEvict ? [...this.index] : [];
-    const values = entries.map(([, slot]) => t.values[slot] as V);
-    this.evictedCleared += this.index.size;
-    this.index.clear();
+    const keys: string[] = [];
+    const values: V[] = [];
+    if (this.options.onEvict) {
+      for (let slot = 0; slot < t.used; slot++) {
+        if (t.keys[slot] === undefined) continue;
+        keys.push(t.keys[slot]!);
+        values.push(t.values[slot] as V);
+      }
+    }
+    this.evictedCleared += t.size;
     this.policy.clear();
     t.reset();
     this.totalBytes = 0;
     this.expiring = 0;
     this.sweepHand = 0;
-    entries.forEach(([key], i) => this.notify(key, values[i] as V, 'cleared'));
+    keys.forEach((key, i) => this.notify(key, values[i]!, 'cleared'));
   }
 
-  /** Iterates the keys of entries that are not expired (insertion order of the underlying index). */
+  /** Iterates the keys of entries that are not expired (in slot order, no particular order). */
   *keys(): IterableIterator<string> {
     const now = this.clock();
-    for (const [key, slot] of this.index) {
-      if (now < this.table.expireAt(slot)) yield key;
+    const t = this.table;
+    for (let slot = 0; slot < t.used; slot++) {
+      const key = t.keys[slot];
+      if (key !== undefined && now < t.expireAt(slot)) yield key;
     }
   }
 
@@ -246,7 +265,7 @@ export class L1Cache<V = unknown> {
         replaced: this.evictedReplaced,
         cleared: this.evictedCleared,
       },
-      entries: this.index.size,
+      entries: this.table.size,
       bytes: this.totalBytes,
       maxBytes: maxBytes === Infinity ? undefined : maxBytes,
       maxEntries: maxEntries === Infinity ? undefined : maxEntries,
@@ -263,18 +282,18 @@ export class L1Cache<V = unknown> {
   }
 
   private setTimes(slot: number, now: number, freshUntil: number, expireAt: number): void {
-    const t = this.table;
-    t.setAt[slot] = now;
-    if (freshUntil === Infinity) {
-      t.meta[slot] = t.meta[slot]! & ~TIMED;
-      return;
-    }
-    const times = t.timesForWrite();
-    const f = slot * TIME_STRIDE;
-    times[f + FRESH_UNTIL] = freshUntil;
-    times[f + EXPIRE_AT] = expireAt;
-    t.meta[slot] = t.meta[slot]! | TIMED;
+    this.table.writeTimes(slot, now, freshUntil, expireAt);
     if (expireAt !== Infinity) this.expiring++;
+  }
+
+  /** Moves the table's time origin forward (see REBASE_AT), dropping entries set before the new origin. */
+  private rebase(now: number): void {
+    const t = this.table;
+    const shift = Math.floor(now - t.origin) - REBASE_KEEP;
+    for (let slot = 0; slot < t.used; slot++) {
+      if (t.keys[slot] !== undefined && t.setAt[slot]! < shift) this.remove(slot, 'expired');
+    }
+    t.rebase(shift);
   }
 
   private measure(key: string, keyBytes: number, value: V, explicit: number | undefined): number {
@@ -314,7 +333,7 @@ export class L1Cache<V = unknown> {
 
   private evictForBounds(): void {
     const { maxBytes } = this.options;
-    while (this.index.size > this.entryLimit || this.totalBytes > maxBytes) {
+    while (this.table.size > this.entryLimit || this.totalBytes > maxBytes) {
       const victim = this.policy.evict();
       if (victim === NIL) break;
       this.forget(victim, 'size');
@@ -335,7 +354,6 @@ export class L1Cache<V = unknown> {
     const t = this.table;
     const key = t.keys[slot]!;
     const value = t.values[slot] as V;
-    this.index.delete(key);
     this.totalBytes -= t.sizes[slot]!;
     if (t.expireAt(slot) !== Infinity) this.expiring--;
     t.release(slot);

@@ -1,7 +1,12 @@
 /**
- * Key hashing and measuring for the L1. Not cryptographic: the hash only spreads keys over
- * the frequency sketch, and the admission policy defends itself against crafted collisions.
+ * Key hashing and measuring for the L1. Not cryptographic: the hash spreads keys over the key
+ * index and the frequency sketch. It is seeded at random per process, so colliding keys cannot
+ * be worked out offline; the index also bounds its chains and the admission policy defends
+ * itself against collisions.
  */
+
+/** This process's hash seed. */
+export const processHashSeed: number = globalThis.crypto.getRandomValues(new Int32Array(1))[0]!;
 
 /** Where hashKey() leaves the UTF-8 byte length of the key it hashed (one pass does both). */
 export const lastKey = { bytes: 0 };
@@ -10,10 +15,10 @@ export const lastKey = { bytes: 0 };
  * Returns a well-mixed 32-bit hash of a string (FNV-1a style over UTF-16 units in two lanes, then a
  * murmur3 finalizer) and stores its UTF-8 byte length in lastKey.bytes: a new key is read once.
  */
-export function hashKey(key: string): number {
+export function hashKey(key: string, seed: number): number {
   // Two interleaved lanes (even and odd units) halve the multiply dependency chain.
-  let a = 0x811c9dc5;
-  let b = 0x2c9277b5;
+  let a = 0x811c9dc5 ^ seed;
+  let b = Math.imul(0x2c9277b5 ^ seed, 0x9e3779b1);
   let extra = 0;
   const n = key.length;
   let i = 0;

@@ -1,12 +1,11 @@
 import type { L1Options, L1PolicyName } from './types.js';
 
 /**
- * Most entries an L1 holds, whatever its options. A V8 Map doubles its table when it is full
- * of live and deleted entries and at least half of them live; past 2^23 live entries the
- * doubled table would exceed V8's largest, and set() would throw "Map maximum size exceeded".
- * 8,000,000 (plus the one entry a set() holds before it evicts) stays below that.
+ * Most entries an L1 holds, whatever its options: its key and value arrays stay far below V8's
+ * largest array (about 2^27 elements), and the frequency sketch keeps at least 16 counters per
+ * entry (docs/l1.md, "Known limits"). About 2 GB of metadata at that size.
  */
-export const MAX_ENTRIES = 8_000_000;
+export const MAX_ENTRIES = 32_000_000;
 
 /** L1 options after validation, with defaults filled in. */
 export interface ResolvedL1Options<V> {
@@ -49,7 +48,7 @@ export function resolveL1Options<V>(options: L1Options<V>): ResolvedL1Options<V>
   }
   if (maxEntries !== undefined && !(Number.isInteger(maxEntries) && maxEntries >= 1 && maxEntries <= MAX_ENTRIES)) {
     throw new RangeError(
-      `L1Cache: option maxEntries must be an integer from 1 to ${MAX_ENTRIES} (the Map that indexes the entries cannot take more under churn), got ${String(maxEntries)}`,
+      `L1Cache: option maxEntries must be an integer from 1 to ${MAX_ENTRIES}, got ${String(maxEntries)}`,
     );
   }
   checkPositive('maxBytes', maxBytes);

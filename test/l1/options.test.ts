@@ -6,8 +6,7 @@ describe('L1Cache options', () => {
     ['no bound', {}, /maxEntries and\/or maxBytes/],
     ['zero maxEntries', { maxEntries: 0 }, /option maxEntries/],
     ['fractional maxEntries', { maxEntries: 1.5 }, /option maxEntries/],
-    // A V8 Map cannot hold more than about 2^23 entries under churn (set() would throw "Map maximum size exceeded").
-    ['maxEntries past what a Map can index', { maxEntries: 10_000_000 }, /option maxEntries must be an integer from 1 to 8000000/],
+    ['maxEntries past the largest cache', { maxEntries: 40_000_000 }, /option maxEntries must be an integer from 1 to 32000000/],
     ['negative maxBytes', { maxBytes: -1 }, /option maxBytes/],
     ['infinite maxBytes', { maxBytes: Infinity }, /option maxBytes/],
     ['NaN maxEntryBytes', { maxEntries: 10, maxEntryBytes: Number.NaN }, /option maxEntryBytes/],

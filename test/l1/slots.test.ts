@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { L1Cache, type EvictionReason } from '@cachegen/runtime';
-import { SlotList, SlotTable, NIL } from '../../runtime/l1/slots.js';
+import { MAX_CHAIN, SlotList, SlotTable, NIL } from '../../runtime/l1/slots.js';
 import { defaultTinyLfuSettings } from '../../runtime/l1/tinylfu.js';
+import { hashKey } from '../../runtime/l1/hash.js';
 
 const key = (i: number): string => `GET /api/v1/products/${i}?lang=en`;
 
@@ -20,9 +21,16 @@ function trace(length: number, seed: number): string[] {
 describe('slot table', () => {
   it('reuses released slots (last released first) before growing', () => {
     const table = new SlotTable<string>(2, 100);
-    const a = table.allocate();
-    const b = table.allocate();
-    const c = table.allocate(); // grows to 4
+    const store = (key: string): number => {
+      const slot = table.allocate();
+      table.keys[slot] = key;
+      table.hashes[slot] = hashKey(key, 0);
+      table.link(slot);
+      return slot;
+    };
+    const a = store('a');
+    const b = store('b');
+    const c = store('c'); // grows to 4
     expect([a, b, c, table.capacity]).toEqual([0, 1, 2, 4]);
     table.release(b);
     table.release(a);
@@ -30,6 +38,53 @@ describe('slot table', () => {
     expect(table.allocate()).toBe(b);
     expect(table.allocate()).toBe(3);
     expect(table.used).toBe(4);
+  });
+
+  it('finds every live key through growth and rehashing, and none of the released ones', () => {
+    const table = new SlotTable<string>(1, 10_000);
+    const slotOf = new Map<string, number>();
+    for (let i = 0; i < 5_000; i++) {
+      const key = `k${i}`;
+      const slot = table.allocate();
+      table.keys[slot] = key;
+      table.hashes[slot] = hashKey(key, 7);
+      table.link(slot);
+      slotOf.set(key, slot);
+      if (i % 3 === 0) {
+        const gone = `k${i >> 1}`;
+        const s = slotOf.get(gone);
+        if (s !== undefined) {
+          table.release(s);
+          slotOf.delete(gone);
+        }
+      }
+    }
+    expect(table.size).toBe(slotOf.size);
+    expect(table.buckets.length).toBeGreaterThanOrEqual(table.capacity);
+    for (let i = 0; i < 5_000; i++) {
+      const key = `k${i}`;
+      expect(table.find(key, hashKey(key, 7))).toBe(slotOf.get(key) ?? NIL);
+    }
+  });
+
+  it('refuses a key whose bucket already holds MAX_CHAIN colliding keys, and still serves the others', () => {
+    const seed = 12345;
+    const cache = new L1Cache<number>({ maxEntries: 100 }, undefined, seed);
+    // 100 entries -> 128 buckets: keys whose hashes agree on the low 7 bits share a bucket.
+    const colliding: string[] = [];
+    for (let i = 0; colliding.length < MAX_CHAIN + 2; i++) {
+      if ((hashKey(`attack-${i}`, seed) & 127) === 5) colliding.push(`attack-${i}`);
+    }
+    const stored = colliding.map((key, i) => cache.set(key, i));
+    expect(stored.filter(Boolean)).toHaveLength(MAX_CHAIN);
+    expect(stored.slice(MAX_CHAIN)).toEqual([false, false]);
+    expect(cache.stats().rejected).toBe(2);
+    colliding.slice(0, MAX_CHAIN).forEach((key, i) => expect(cache.get(key)).toBe(i));
+    expect(cache.get(colliding[MAX_CHAIN]!)).toBeUndefined();
+    // Another bucket is unaffected; overwriting a stored colliding key still works.
+    expect(cache.set('other', 1)).toBe(true);
+    expect(cache.set(colliding[0]!, 99)).toBe(true);
+    expect(cache.get(colliding[0]!)).toBe(99);
   });
 
   it('keeps list links, hashes, sizes and times across growth', () => {
@@ -129,5 +184,54 @@ describe('per-slot fields', () => {
     expect(cache.set('ok', 'x', { size: 2 ** 32 - 1 })).toBe(true);
     expect(cache.stats().rejected).toBe(1);
     expect(cache.bytes).toBe(2 ** 32 - 1);
+  });
+});
+
+describe('32-bit times', () => {
+  const DAY = 86_400_000;
+
+  it('moves its time origin after 37 days, dropping as expired only entries set before the new origin', () => {
+    let now = 0;
+    const evicted: string[] = [];
+    const cache = new L1Cache<string>({ maxEntries: 100, clock: () => now, onEvict: (k, _v, reason) => evicted.push(`${k}:${reason}`) });
+    cache.set('old', 'v'); // no ttl
+    now = 30 * DAY;
+    cache.set('recent', 'v');
+    cache.set('timed', 'v', { ttl: 10 * 86_400, stale: 60 });
+    now = 37.5 * DAY;
+    expect(evicted).toEqual([]);
+    cache.set('trigger', 'v'); // 37.5 days past the origin: rebase, new origin 12.4 days before now
+    expect(evicted).toEqual(['old:expired']);
+    expect(cache.lookup('recent')).toMatchObject({ value: 'v', stale: false, age: 7.5 * 86_400 });
+    now = 40 * DAY - 1;
+    expect(cache.lookup('timed')).toMatchObject({ stale: false, freshFor: 0.001, age: 10 * 86_400 - 0.001 });
+    now = 40 * DAY;
+    expect(cache.get('timed')).toBeUndefined();
+    expect(cache.lookup('timed')).toMatchObject({ stale: true, freshFor: 0 });
+    now = 40 * DAY + 60_000;
+    expect(cache.lookup('timed')).toBeUndefined();
+    // Several rebases later the entries set since are still dated to the millisecond.
+    for (let day = 41; day < 200; day++) {
+      now = day * DAY + 123;
+      cache.set(`day${day}`, 'v', { ttl: 86_401 });
+      if (day > 41) expect(cache.lookup(`day${day - 1}`)).toMatchObject({ stale: false, freshFor: 1, age: 86_400 });
+    }
+  });
+
+  it('shortens a ttl beyond the 32-bit range instead of lengthening it, and never understates an age', () => {
+    let now = 0.7;
+    const cache = new L1Cache<string>({ maxEntries: 10, clock: () => now });
+    cache.set('long', 'v', { ttl: 100 * 86_400 });
+    now = 49 * DAY;
+    expect(cache.get('long')).toBe('v');
+    now = 50 * DAY; // past 2^32 ms from the origin: the clamped end has passed
+    expect(cache.get('long')).toBeUndefined();
+    now = 1000.9;
+    cache.set('a', 'v', { ttl: 5 });
+    now = 2000;
+    const found = cache.lookup('a')!;
+    expect(found.age).toBeGreaterThanOrEqual((2000 - 1000.9) / 1000);
+    expect(found.age).toBeLessThan((2000 - 1000.9) / 1000 + 0.001);
+    expect(found.freshFor).toBeLessThanOrEqual((6000.9 - 2000) / 1000);
   });
 });
