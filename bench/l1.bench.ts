@@ -235,10 +235,10 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 const scaleScript = fileURLToPath(new URL('./lib/l1-scale.ts', import.meta.url));
 const scaleContenders = ['Map (FIFO)', 'lru-cache@11', 'cachegen tinylfu'];
-// 8M, not 10M: a V8 Map (in every contender) throws past 2^23 live entries under churn (docs/l1.md).
-const growthSizes = quick ? [1_000, 10_000, 100_000, 1_000_000] : [1_000, 10_000, 100_000, 1_000_000, 8_000_000];
+// At 10M the Map-based contenders fail: a V8 Map throws past 2^23 live entries under churn (docs/l1.md).
+const growthSizes = quick ? [1_000, 10_000, 100_000, 1_000_000] : [1_000, 10_000, 100_000, 1_000_000, 8_000_000, 10_000_000];
 
-interface GrowthRow { implementation: string; entries: number; rounds: number; bytesPerEntry: number; getNs: number; setNs: number }
+interface GrowthRow { implementation: string; entries: number; rounds: number; bytesPerEntry: number; getNs: number; setNs: number; failed?: string }
 
 /** One child process: one contender filled to `entries` (see bench/lib/l1-scale.ts). */
 function scaleRun(implementation: string, entries: number): { bytesPerEntry: number; getNs: number; setNs: number } {
@@ -255,20 +255,29 @@ function growthSection(rounds: number): GrowthRow[] {
   for (const entries of growthSizes) {
     const n = entries >= 8_000_000 ? 1 : rounds;
     const runs = new Map<string, { bytesPerEntry: number; getNs: number; setNs: number }[]>(scaleContenders.map((c) => [c, []]));
-    try {
-      for (let round = 0; round < n; round++) {
-        for (let i = 0; i < scaleContenders.length; i++) {
-          const name = scaleContenders[(round + i) % scaleContenders.length]!;
+    const failures = new Map<string, string>();
+    for (let round = 0; round < n; round++) {
+      for (let i = 0; i < scaleContenders.length; i++) {
+        const name = scaleContenders[(round + i) % scaleContenders.length]!;
+        if (failures.has(name)) continue;
+        try {
           runs.get(name)!.push(scaleRun(name, entries));
+        } catch (error) {
+          // A contender that cannot hold this many entries (or the machine that cannot): say which and why.
+          const text = String((error as { stderr?: string }).stderr ?? error);
+          const reason = /Map maximum size exceeded/.test(text) ? 'RangeError: Map maximum size exceeded' : /heap out of memory/i.test(text) ? 'out of memory' : text.split('\n')[0]!.slice(0, 120);
+          console.log(`growth ${name} @ ${entries}: failed (${reason})`);
+          failures.set(name, reason);
         }
       }
-    } catch (error) {
-      // The largest size may not fit the machine: say so and keep the sizes that did.
-      console.log(`growth @ ${entries}: not measured (${String(error).split('\n')[0]})`);
+    }
+    if (failures.size === scaleContenders.length) {
       growthSkipped.push(entries);
       continue;
     }
+    for (const [implementation, failed] of failures) rows.push({ implementation, entries, rounds: n, bytesPerEntry: NaN, getNs: NaN, setNs: NaN, failed });
     for (const [implementation, r] of runs) {
+      if (failures.has(implementation)) continue;
       const row = {
         implementation, entries, rounds: n,
         bytesPerEntry: round1(median(r.map((x) => x.bytesPerEntry))),
@@ -287,7 +296,7 @@ const entriesLabel = (n: number): string => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3
 /** Three log-log charts side by side in one SVG: get ns, set ns, bytes per entry against entries. */
 function growthChart(rows: GrowthRow[]): string {
   const series = (field: 'getNs' | 'setNs' | 'bytesPerEntry') => scaleContenders.map((name) => ({
-    name, points: rows.filter((r) => r.implementation === name).map((r) => [r.entries, r[field]] as const),
+    name, points: rows.filter((r) => r.implementation === name && !r.failed).map((r) => [r.entries, r[field]] as const),
   }));
   const charts = [
     logLogChart(series('getNs'), { title: 'L1 get (hit)', xLabel: 'entries', yLabel: 'ns per op (CPU)' }),
@@ -354,10 +363,10 @@ function render(hit: HitRow[], speed: SpeedRow[], growth: GrowthRow[], seconds: 
       `**${ours.getBuiltKeyNs <= lruCache.getBuiltKeyNs ? 'met' : 'missed'}** with keys built per request (${ours.getBuiltKeyNs} vs ${lruCache.getBuiltKeyNs}, ${ratio(ours.getBuiltKeyNs, lruCache.getBuiltKeyNs)}); ` +
       `set-with-eviction <= lru-cache: **${ours.setEvictNs <= lruCache.setEvictNs ? 'met' : 'missed'}** (${ours.setEvictNs} vs ${lruCache.setEvictNs}, ${ratio(ours.setEvictNs, lruCache.setEvictNs)}).`,
     '',
-    '## Growth: time and memory from 1k to 8M entries',
+    '## Growth: time and memory from 1k to 10M entries',
     '',
     'Each contender in a process of its own per size (bench/lib/l1-scale.ts), alternating, medians' +
-      ` (${growth.find((r) => r.entries >= 8_000_000) ? 'one round at 8M entries; not 10M: a V8 Map throws past 2^23 live entries under churn' : `not measured at ${growthSkipped.map(entriesLabel).join(', ') || '8M (--quick)'}`}). ` +
+      ` (${growth.find((r) => r.entries >= 8_000_000) ? 'one round at 8M and 10M entries; at 10M the Map-based contenders fail: a V8 Map throws past 2^23 live entries under churn' : `not measured at ${growthSkipped.map(entriesLabel).join(', ') || '8M and 10M (--quick)'}`}). ` +
       'get: a hit, 1M (or, above 1M entries, one per entry) reads in a shuffled order. set: a key never seen into the full cache (each evicts one entry). ' +
       'bytes/entry: heap + array buffers the filled cache added (after GC), over its entries; keys and values excluded (built beforehand; values are small integers).',
     '',
@@ -367,9 +376,9 @@ function render(hit: HitRow[], speed: SpeedRow[], growth: GrowthRow[], seconds: 
       ['entries', ...scaleContenders.flatMap((c) => [`${c} get ns`, `${c} set ns`, `${c} B/entry`])],
       growthSizes.filter((n) => growth.some((r) => r.entries === n)).map((n) => [
         entriesLabel(n),
-        ...scaleContenders.flatMap((c) => {
+        ...scaleContenders.flatMap((c): (string | number)[] => {
           const r = growth.find((x) => x.entries === n && x.implementation === c)!;
-          return [r.getNs, r.setNs, r.bytesPerEntry];
+          return r.failed ? [`fails: ${r.failed}`, '', ''] : [r.getNs, r.setNs, r.bytesPerEntry];
         }),
       ]),
     ),
