@@ -69,7 +69,9 @@ export class L1Cache<V = unknown> {
     // A cache bounded by bytes alone still holds at most MAX_ENTRIES entries (many tiny ones).
     this.entryLimit = Math.min(maxEntries, MAX_ENTRIES);
     this.table = new SlotTable<V>(Math.min(this.entryLimit + 1, 1024), this.entryLimit + 1, this.weighByBytes);
-    this.table.origin = this.clock();
+    // Times count from the first clock reading (0 if the clock is not running yet, e.g. -Infinity).
+    const start = this.clock();
+    this.table.origin = Number.isFinite(start) ? start : 0;
     const maximum = this.weighByBytes ? maxBytes : maxEntries;
     this.policy = this.options.policy === 'lru'
       ? new LruPolicy(this.table as SlotTable<unknown>)
@@ -155,12 +157,13 @@ export class L1Cache<V = unknown> {
     const keyBytes = lastKey.bytes;
     let slot = t.find(key, hash);
     const size = this.measure(key, keyBytes, value, options?.size);
-    if (size > this.options.maxEntryBytes || size > this.options.maxBytes || size > MAX_SIZE || (slot === NIL && t.probes >= MAX_CHAIN)) {
+    const now = this.clock();
+    // Refused: too big, too many colliding keys, or no time to date it by (a clock that is not running).
+    if (size > this.options.maxEntryBytes || size > this.options.maxBytes || size > MAX_SIZE || (slot === NIL && t.probes >= MAX_CHAIN) || !Number.isFinite(now)) {
       this.rejectedCount++;
       if (slot !== NIL) this.remove(slot, 'replaced');
       return false;
     }
-    const now = this.clock();
     if (now - t.origin > REBASE_AT) this.rebase(now);
     let freshUntil = Infinity;
     let expireAt = Infinity;

@@ -235,3 +235,21 @@ describe('32-bit times', () => {
     expect(found.freshFor).toBeLessThanOrEqual((6000.9 - 2000) / 1000);
   });
 });
+
+describe('a clock that is not running', () => {
+  it('counts times from the first finite reading, and refuses to store while the clock reads non-finite', () => {
+    let now = -Infinity;
+    const cache = new L1Cache<string>({ maxEntries: 10, clock: () => now });
+    expect(cache.set('early', 'v')).toBe(false);
+    expect(cache.stats().rejected).toBe(1);
+    now = 1.7e12; // a log's clock: epoch milliseconds
+    expect(cache.set('a', 'v', { ttl: 10 })).toBe(true);
+    now += 9_999;
+    expect(cache.lookup('a')).toMatchObject({ stale: false, age: 9.999 });
+    now += 1;
+    expect(cache.get('a')).toBeUndefined();
+    now = Number.NaN;
+    expect(cache.set('a', 'w')).toBe(false);
+    expect(cache.peek('a')).toBeUndefined();
+  });
+});
