@@ -45,11 +45,19 @@ describe('FrequencySketch', () => {
 });
 
 describe('hashKey and utf8Length', () => {
-  const strings = ['', 'a', 'ab', 'GET /api/v1/products/123?lang=en', 'héllo wörld', '€uro', '😀 smile', 'x'.repeat(1000)];
+  const strings = ['', 'a', 'ab', 'abc', 'abcde', 'GET /api/v1/products/123?lang=en', 'héllo wörld', '€uro', '😀 smile', 'x'.repeat(1000), 'é'.repeat(2000), '😀'.repeat(700)];
   it.each(strings)('measure %j like Buffer.byteLength', (s) => {
     hashKey(s, 0);
     expect(lastKey.bytes).toBe(Buffer.byteLength(s));
     expect(utf8Length(s)).toBe(Buffer.byteLength(s));
+  });
+
+  it('hashes a key the same whatever string object holds it, short or long', () => {
+    for (const key of ['GET /a?b=c', 'x'.repeat(1365), 'x'.repeat(1366), 'é'.repeat(3000)]) {
+      const built = [...key].join('');
+      expect(hashKey(built, 9)).toBe(hashKey(key, 9));
+      expect(hashKey(`${key}!`, 9)).not.toBe(hashKey(key, 9));
+    }
   });
 
   it('spreads similar keys: no collisions among 100k product keys', () => {
