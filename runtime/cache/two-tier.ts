@@ -177,15 +177,17 @@ class TwoTierCache implements Cache {
   /** fetch's one L1 lookup, a fresh L1 hit answered without a promise (what a generated route's hit calls: runtime/fastify/cached-route.ts). */
   hitOrFetch<T>(key: string, loader: Loader<T>, options: GetOrSetOptions<T>): CacheResult<T> | Promise<CacheResult<T>> {
     const started = this.timed && (++this.hitTick & (L1_HIT_SAMPLE - 1)) === 0 ? performance.now() : -1;
-    const slot = this.mem?.lookup(key)?.value;
-    if (slot !== undefined) {
-      const now = this.clock();
+    const found = this.mem?.lookup(key);
+    if (found !== undefined) {
+      const slot = found.value;
+      // The L1 shares this cache's clock: its reading is this request's now.
+      const now = found.now;
       if (now < slot.freshUntil) {
         if (this.timed) this.observer.request(options.endpoint ?? 'default', 'hit', 'l1', sinceOrUntimed(started));
         return result<T>(slot, 'hit', 'l1', now);
       }
     }
-    return this.answer(key, loader, options, slot);
+    return this.answer(key, loader, options, found?.value);
   }
 
   /**

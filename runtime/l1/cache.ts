@@ -40,7 +40,7 @@ export class L1Cache<V = unknown> {
   private totalBytes = 0;
   private expiring = 0;
   private sweepHand = 0;
-  private readonly found: L1Lookup<V> = { value: undefined as V, stale: false, freshFor: 0, age: 0 };
+  private readonly found: L1Lookup<V> = { value: undefined as V, stale: false, freshFor: 0, age: 0, now: 0 };
   private listenerFailed = false;
   // Counters as plain fields: the hit path increments one number, nothing else.
   private hitCount = 0;
@@ -121,6 +121,7 @@ export class L1Cache<V = unknown> {
         found.stale = now >= freshUntil;
         found.freshFor = freshUntil === Infinity ? Infinity : (freshUntil - now) / 1000;
         found.age = Math.max(0, (now - t.setTime(slot)) / 1000);
+        found.now = now;
         if (found.stale) this.staleHitCount++;
         else this.hitCount++;
         this.policy.onHit(slot);

@@ -38,6 +38,8 @@ export interface L1Lookup<V> {
   freshFor: number;
   /** Seconds since the entry was set. */
   age: number;
+  /** The clock reading this lookup used (so that a caller on the hot path need not read it again). */
+  now: number;
 }
 
 export interface L1WindowStats {

@@ -60,7 +60,7 @@ describe.each(['tinylfu', 'lru'] as const)('L1Cache (%s) basics', (policy) => {
       expect(cache.size).toBe(0);
       return;
     }
-    expect(found).toEqual({ value: 'v', stale: state === 'stale', freshFor: (10_000 - elapsed) / 1000, age: elapsed / 1000 });
+    expect(found).toEqual({ value: 'v', stale: state === 'stale', freshFor: (10_000 - elapsed) / 1000, age: elapsed / 1000, now: expect.any(Number) });
     expect(cache.get('k')).toBe(state === 'fresh' ? 'v' : undefined);
     expect(cache.size).toBe(1); // a stale entry is kept for lookup()
   });
@@ -69,7 +69,7 @@ describe.each(['tinylfu', 'lru'] as const)('L1Cache (%s) basics', (policy) => {
     const { cache, clock } = harness({ policy });
     cache.set('k', 'v');
     clock.now += 1e12;
-    expect(cache.lookup('k')).toEqual({ value: 'v', stale: false, freshFor: Infinity, age: 1e9 });
+    expect(cache.lookup('k')).toEqual({ value: 'v', stale: false, freshFor: Infinity, age: 1e9, now: expect.any(Number) });
   });
 
   it('counts stale lookups apart from hits', () => {

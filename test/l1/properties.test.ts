@@ -59,7 +59,7 @@ describe.each(['tinylfu', 'lru'] as const)('L1Cache properties (%s)', (policy) =
               const e = model.live(op.key);
               const found = cache.lookup(op.key);
               if (!e) expect(found).toBeUndefined();
-              else expect(found).toEqual({ value: e.value, stale: model.now >= e.freshUntil, freshFor: e.freshUntil === Infinity ? Infinity : (e.freshUntil - model.now) / 1000, age: (model.now - e.setAt) / 1000 });
+              else expect(found).toEqual({ value: e.value, stale: model.now >= e.freshUntil, freshFor: e.freshUntil === Infinity ? Infinity : (e.freshUntil - model.now) / 1000, age: (model.now - e.setAt) / 1000, now: model.now });
               break;
             }
             case 'delete': {

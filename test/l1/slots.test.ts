@@ -149,7 +149,7 @@ describe('per-slot fields', () => {
     clock.now = 2_000;
     expect(cache.get('timed')).toBeUndefined();
     expect(cache.get('old0')).toBe('v');
-    expect(cache.lookup('old1999')).toEqual({ value: 'v', stale: false, freshFor: Infinity, age: 2 });
+    expect(cache.lookup('old1999')).toEqual({ value: 'v', stale: false, freshFor: Infinity, age: 2, now: expect.any(Number) });
     expect(cache.lookup('late1999')).toMatchObject({ stale: false, freshFor: 8 });
     clock.now = 10_000;
     expect(cache.get('late0')).toBeUndefined();
