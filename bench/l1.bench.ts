@@ -140,47 +140,37 @@ interface SpeedRow {
   getHitRuns: number[]; getBuiltKeyRuns: number[]; setEvictRuns: number[];
 }
 
+/**
+ * get-hit: every key fits; each read must return the value stored (a wrong answer disqualifies).
+ * builtKeys: each read builds its key anew, as a server does: a new string whose hash no one
+ * has computed yet (a Map caches a string's hash in the string, so reusing one key object makes
+ * every later Map lookup skip hashing; a server never reads with the same key object twice).
+ */
+function getHitContenders(builtKeys: boolean): Contender[] {
+  return Object.entries(l1Subjects).map(([name, make]) => {
+    let s: Subject;
+    return {
+      name,
+      prepare: () => {
+        s = make(KEYS);
+        for (let i = 0; i < KEYS; i++) s.set(keyNames[i]!, i);
+      },
+      run: () => {
+        let sum = 0;
+        if (builtKeys) for (let i = 0; i < OPS; i++) sum += s.get(`GET /api/v1/products/${order[i]!}?lang=en`)!;
+        else for (let i = 0; i < OPS; i++) sum += s.get(keyNames[order[i]!]!)!;
+        let expected = 0;
+        for (let i = 0; i < OPS; i++) expected += order[i]!;
+        if (sum !== expected) throw new Error(`${name} answered a get-hit wrongly: disqualified`);
+        return OPS;
+      },
+    };
+  });
+}
+
 function speedSection(rounds: number): SpeedRow[] {
-  // get-hit: every key fits; each read must return the value stored (a wrong answer disqualifies).
-  const getContenders: Contender[] = Object.entries(l1Subjects).map(([name, make]) => {
-    let s: Subject;
-    return {
-      name,
-      prepare: () => {
-        s = make(KEYS);
-        for (let i = 0; i < KEYS; i++) s.set(keyNames[i]!, i);
-      },
-      run: () => {
-        let sum = 0;
-        for (let i = 0; i < OPS; i++) sum += s.get(keyNames[order[i]!]!)!;
-        let expected = 0;
-        for (let i = 0; i < OPS; i++) expected += order[i]!;
-        if (sum !== expected) throw new Error(`${name} answered a get-hit wrongly: disqualified`);
-        return OPS;
-      },
-    };
-  });
-  // get-hit with the key built per request, as a server does: a new string each time, whose hash no
-  // one has computed yet (a Map caches a string's hash in the string, so reusing one key object
-  // makes every later Map lookup skip hashing; a server never reads the same key object twice).
-  const builtKeyContenders: Contender[] = Object.entries(l1Subjects).map(([name, make]) => {
-    let s: Subject;
-    return {
-      name,
-      prepare: () => {
-        s = make(KEYS);
-        for (let i = 0; i < KEYS; i++) s.set(keyNames[i]!, i);
-      },
-      run: () => {
-        let sum = 0;
-        for (let i = 0; i < OPS; i++) sum += s.get(`GET /api/v1/products/${order[i]!}?lang=en`)!;
-        let expected = 0;
-        for (let i = 0; i < OPS; i++) expected += order[i]!;
-        if (sum !== expected) throw new Error(`${name} answered a get-hit wrongly: disqualified`);
-        return OPS;
-      },
-    };
-  });
+  const getContenders = getHitContenders(false);
+  const builtKeyContenders = getHitContenders(true);
   // set-with-eviction: 10k entries, keys cycle over 100k so nearly every set evicts one entry.
   const capacity = 10_000;
   const setContenders: Contender[] = Object.entries(l1Subjects).map(([name, make]) => {
