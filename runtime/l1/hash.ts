@@ -21,8 +21,10 @@ const encoder = new TextEncoder();
  * Returns a well-mixed 32-bit hash of a string and stores its UTF-8 byte length in
  * lastKey.bytes: a key is read once for both. The key is UTF-8 encoded into a scratch buffer
  * (natively, reading a concatenated string without a `charCodeAt` call per unit) and hashed 4
- * bytes at a time, FNV-1a style in two lanes, then a murmur3 finalizer. A longer key is hashed
- * by its UTF-16 units instead (the same key always takes the same path).
+ * bytes at a time with murmur3's block step in two lanes, then murmur3's finalizer. (An FNV
+ * step, xor then multiply, only carries a word's high bytes into high bits: keys differing in
+ * a word's upper bytes then collided by the thousand.) A longer key is hashed by its UTF-16
+ * units instead (the same key always takes the same path).
  */
 export function hashKey(key: string, seed: number): number {
   if (key.length > MAX_ENCODED_UNITS) return hashUnits(key, seed);
@@ -30,30 +32,45 @@ export function hashKey(key: string, seed: number): number {
   lastKey.bytes = n;
   const words = n >>> 2;
   const w = scratchWords;
-  // Two interleaved lanes halve the multiply dependency chain.
-  let a = 0x811c9dc5 ^ seed;
-  let b = Math.imul(0x2c9277b5 ^ seed, 0x9e3779b1);
+  // Two interleaved lanes halve the dependency chain.
+  let a = seed;
+  let b = Math.imul(seed ^ 0x2c9277b5, 0x9e3779b1);
   let i = 0;
   for (; i + 1 < words; i += 2) {
-    a = Math.imul(a ^ w[i]!, 0x01000193);
-    b = Math.imul(b ^ w[i + 1]!, 0x5bd1e995);
+    a = block(a, w[i]!);
+    b = block(b, w[i + 1]!);
   }
-  if (i < words) a = Math.imul(a ^ w[i]!, 0x01000193);
-  for (let j = words << 2; j < n; j++) b = Math.imul(b ^ scratch[j]!, 0x5bd1e995);
+  if (i < words) a = block(a, w[i]!);
+  let tail = 0;
+  for (let j = n - 1; j >= words << 2; j--) tail = (tail << 8) | scratch[j]!;
+  if ((n & 3) !== 0) b = block(b, tail);
   return finish(a, b, n);
 }
 
-/** hashKey() for keys too long for the scratch buffer: FNV-1a style over UTF-16 units in two lanes. */
+/** murmur3's step for one 32-bit block: mixes every bit of the block into every bit of h. */
+function block(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** hashKey() for keys too long for the scratch buffer: the same steps over pairs of UTF-16 units. */
 function hashUnits(key: string, seed: number): number {
-  let a = 0x811c9dc5 ^ seed;
-  let b = Math.imul(0x2c9277b5 ^ seed, 0x9e3779b1);
+  let a = seed;
+  let b = Math.imul(seed ^ 0x2c9277b5, 0x9e3779b1);
   const n = key.length;
   let i = 0;
   for (; i + 1 < n; i += 2) {
-    a = Math.imul(a ^ key.charCodeAt(i), 0x01000193);
-    b = Math.imul(b ^ key.charCodeAt(i + 1), 0x5bd1e995);
+    a = block(a, key.charCodeAt(i) | (key.charCodeAt(i + 1) << 16));
+    if (i + 3 < n) {
+      b = block(b, key.charCodeAt(i + 2) | (key.charCodeAt(i + 3) << 16));
+      i += 2;
+    }
   }
-  if (i < n) a = Math.imul(a ^ key.charCodeAt(i), 0x01000193);
+  if (i < n) b = block(b, key.charCodeAt(i));
   lastKey.bytes = utf8Length(key);
   return finish(a, b, n);
 }

@@ -60,6 +60,20 @@ describe('hashKey and utf8Length', () => {
     }
   });
 
+  it('fills buckets like a random function: the longest chain of 1M product keys over 2^20 buckets', () => {
+    // At one key per bucket a random function's longest chain is about 9; a hash that carries
+    // some key bytes only into high bits makes chains of 15 or more here.
+    for (const seed of [0, 1, 2]) {
+      const counts = new Uint8Array(2 ** 20);
+      let longest = 0;
+      for (let i = 0; i < 1_000_000; i++) {
+        const bucket = hashKey(`GET /api/v1/products/${i}?lang=en`, seed) & (2 ** 20 - 1);
+        longest = Math.max(longest, ++counts[bucket]!);
+      }
+      expect(longest).toBeLessThanOrEqual(11);
+    }
+  });
+
   it('spreads similar keys: no collisions among 100k product keys', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 100_000; i++) seen.add(hashKey(`GET /api/v1/products/${i}?lang=en`, 0));
