@@ -294,10 +294,21 @@ export class L1Cache<V = unknown> {
   private rebase(now: number): void {
     const t = this.table;
     const shift = Math.floor(now - t.origin) - REBASE_KEEP;
+    const tooOld: number[] = [];
+    const keys: string[] = [];
     for (let slot = 0; slot < t.used; slot++) {
-      if (t.keys[slot] !== undefined && t.setAt[slot]! < shift) this.remove(slot, 'expired');
+      const key = t.keys[slot];
+      if (key !== undefined && t.setAt[slot]! < shift) {
+        tooOld.push(slot);
+        keys.push(key);
+      }
     }
+    // The origin moves before any listener runs: an onEvict that calls set() must not rebase again.
     t.rebase(shift);
+    tooOld.forEach((slot, i) => {
+      // Skip a slot a listener has meanwhile emptied or given to another key.
+      if (t.keys[slot] === keys[i]) this.remove(slot, 'expired');
+    });
   }
 
   private measure(key: string, keyBytes: number, value: V, explicit: number | undefined): number {

@@ -215,15 +215,15 @@ export class SlotTable<V> {
   }
 
   /**
-   * Moves origin forward by `shift` ms. Every live entry must have been set at or after the new
-   * origin (the cache drops older ones first); times already past become the new origin.
+   * Moves origin forward by `shift` ms. Times already past become the new origin; an entry set
+   * before it reads as set at it, so the cache drops those entries right after.
    */
   rebase(shift: number): void {
     this.origin += shift;
     const { setAt, times, keys, meta } = this;
     for (let slot = 0; slot < this.used; slot++) {
       if (keys[slot] === undefined) continue;
-      setAt[slot] = setAt[slot]! - shift;
+      setAt[slot] = setAt[slot]! > shift ? setAt[slot]! - shift : 0;
       if ((meta[slot]! & TIMED) === 0) continue;
       for (let f = slot * TIME_STRIDE; f < slot * TIME_STRIDE + TIME_STRIDE; f++) {
         const stored = times![f]!;

@@ -218,6 +218,29 @@ describe('32-bit times', () => {
     }
   });
 
+  it('moves its origin once when an onEvict listener stores while old entries are dropped', () => {
+    let now = 0;
+    const cache: L1Cache<string> = new L1Cache<string>({
+      maxEntries: 100,
+      clock: () => now,
+      onEvict: (key, _v, reason) => {
+        if (reason === 'expired') cache.set(`again:${key}`, 'v');
+      },
+    });
+    cache.set('old1', 'v');
+    cache.set('old2', 'v');
+    now = 30 * DAY;
+    cache.set('recent', 'v');
+    now = 37.5 * DAY;
+    cache.set('trigger', 'v');
+    expect(cache.has('old1') || cache.has('old2')).toBe(false);
+    expect(cache.lookup('recent')).toMatchObject({ age: 7.5 * 86_400 });
+    expect(cache.lookup('again:old1')).toMatchObject({ age: 0 });
+    now += 1000;
+    expect(cache.lookup('trigger')).toMatchObject({ age: 1 });
+    expect(cache.lookup('again:old2')).toMatchObject({ age: 1 });
+  });
+
   it('shortens a ttl beyond the 32-bit range instead of lengthening it, and never understates an age', () => {
     let now = 0.7;
     const cache = new L1Cache<string>({ maxEntries: 10, clock: () => now });
